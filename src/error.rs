@@ -1,0 +1,258 @@
+//! The library's error type: one variant per failure, each quoting the offending input.
+//!
+//! Every variant's `Display` is a one-line message; [`Error::hint`] gives an optional
+//! second line that says how to fix the input. Neither ever contains key material.
+
+use thiserror::Error;
+
+/// Everything that can go wrong while building, signing or checking a CloudFront policy.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The URL has a `#fragment`, which browsers never send, so CloudFront never sees it [R11].
+    #[error("URL {url:?} has a fragment ({fragment:?}), which clients never send to CloudFront")]
+    UrlFragment {
+        /// The URL as given.
+        url: String,
+        /// The fragment, starting with `#`.
+        fragment: String,
+    },
+    /// The URL's query already holds a CloudFront signing parameter [R11].
+    #[error("URL {url:?} already has a {param:?} query parameter")]
+    UrlAlreadySigned {
+        /// The URL as given.
+        url: String,
+        /// The parameter found (`Expires`, `Policy`, `Signature`, `Key-Pair-Id`, `Hash-Algorithm`).
+        param: String,
+    },
+    /// The URL holds a character that must be percent-encoded (space, control, non-ASCII,
+    /// `"` or `\`) [R11].
+    #[error("URL {url:?} has {what} at byte {position}")]
+    UrlCharacter {
+        /// The URL as given.
+        url: String,
+        /// What was found, for example `a raw space`.
+        what: String,
+        /// Byte offset of the character in the URL.
+        position: usize,
+        /// The URL with every such character percent-encoded.
+        encoded: String,
+    },
+    /// The URL's scheme is not `http` or `https`, or it has no `scheme://host` [R11].
+    #[error("URL {url:?} {problem}")]
+    UrlForm {
+        /// The URL as given.
+        url: String,
+        /// What is wrong, for example `has no scheme`.
+        problem: String,
+    },
+    /// The signed URL would be longer than CloudFront's 8,192-byte quota.
+    #[error("the signed URL would be {length} bytes, over CloudFront's limit of {limit} bytes")]
+    UrlTooLong {
+        /// Length of the signed URL in bytes.
+        length: usize,
+        /// CloudFront's quota (8,192).
+        limit: usize,
+    },
+    /// A policy resource pattern is not one CloudFront accepts [R5].
+    #[error("policy resource {resource:?} {problem}")]
+    Resource {
+        /// The resource as given.
+        resource: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The URL being signed is not matched by the policy's resource pattern [R5].
+    #[error("URL {url:?} is not matched by the policy resource {resource:?}")]
+    ResourceMismatch {
+        /// The URL as given.
+        url: String,
+        /// The resource pattern.
+        resource: String,
+    },
+    /// A canned policy was asked for, but the request needs a custom policy [R4].
+    #[error("a canned policy cannot carry {reason}")]
+    CannedNotPossible {
+        /// What forced the custom policy (a wildcard resource, a start time, an IP range).
+        reason: String,
+    },
+    /// The key pair ID is empty or has characters other than A-Z, a-z, 0-9.
+    #[error("key pair ID {value:?} {problem}")]
+    KeyPairId {
+        /// The ID as given (trimmed).
+        value: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A time value could not be used: not a time, fractional, milliseconds, ambiguous,
+    /// out of range [R6].
+    #[error("time {input:?} {problem}")]
+    Time {
+        /// The value as given.
+        input: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A duration such as `90m` could not be read.
+    #[error("duration {input:?} {problem}")]
+    Duration {
+        /// The value as given.
+        input: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The expiry is not later than the reference time (or the start time) [R6].
+    #[error("{what} {value} ({value_utc}) is not later than {other_name} {other} ({other_utc})")]
+    TimeOrder {
+        /// The name of the later time (`expiry`).
+        what: String,
+        /// Its value, Unix seconds.
+        value: i64,
+        /// Its value as RFC 3339, UTC.
+        value_utc: String,
+        /// The name of the earlier time (`now`, `the start time`).
+        other_name: String,
+        /// Its value, Unix seconds.
+        other: i64,
+        /// Its value as RFC 3339, UTC.
+        other_utc: String,
+    },
+    /// An `IpAddress` value is not one IPv4 address or CIDR range [R7].
+    #[error("IP address {input:?} {problem}")]
+    IpAddress {
+        /// The value as given.
+        input: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A policy document could not be used: invalid JSON, wrong names, missing
+    /// `DateLessThan`, several statements [R3].
+    #[error("policy: {problem}")]
+    Policy {
+        /// What is wrong.
+        problem: String,
+    },
+    /// A key file could not be read.
+    #[error("cannot read {what} {path:?}: {reason}")]
+    Read {
+        /// What was being read (`private key`, `public key`, `passphrase file`).
+        what: String,
+        /// The path.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The key text is not a PEM key cfsign can read [R16].
+    #[error("{source_name}: {problem}")]
+    KeyFormat {
+        /// Where the key came from (a path or an environment variable).
+        source_name: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The key is a valid key, but not one CloudFront accepts (RSA 2048, ECDSA P-256) [R12].
+    #[error("{source_name}: {found} keys are not accepted by CloudFront")]
+    KeyUnsupported {
+        /// Where the key came from.
+        source_name: String,
+        /// The kind of key found, for example `RSA-4096` or `ECDSA P-384`.
+        found: String,
+    },
+    /// An encrypted key needs a passphrase and none was given, or the one given is wrong.
+    #[error("{source_name}: {problem}")]
+    Passphrase {
+        /// Where the key came from.
+        source_name: String,
+        /// `is encrypted and no passphrase was given` or `the passphrase is wrong`.
+        problem: String,
+    },
+    /// A public key was given where a private key is needed (or the other way round).
+    #[error("{source_name}: is a {found}, but a {expected} is needed")]
+    WrongKeyKind {
+        /// Where the key came from.
+        source_name: String,
+        /// What it is.
+        found: String,
+        /// What was needed.
+        expected: String,
+    },
+    /// The CloudFront base64 text could not be decoded [R8].
+    #[error("{what} {problem}")]
+    Base64 {
+        /// What was being decoded (`Signature`, `Policy`).
+        what: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The cryptographic backend failed to sign or verify.
+    #[error("signing failed: {reason}")]
+    Crypto {
+        /// The backend's reason.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// A second line telling the user how to fix the input, when there is one.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::UrlFragment { url, fragment } => format!(
+                "sign the URL without {fragment:?}: {:?}",
+                &url[..url.len() - fragment.len()]
+            ),
+            Error::UrlAlreadySigned { .. } => {
+                "pass the URL without Expires, Policy, Signature, Key-Pair-Id and Hash-Algorithm".into()
+            }
+            Error::UrlCharacter { encoded, .. } => {
+                format!("percent-encode it as the client will send it: {encoded}")
+            }
+            Error::UrlForm { .. } => {
+                "give the full URL, for example https://d111111abcdef8.cloudfront.net/path/file.jpg"
+                    .into()
+            }
+            Error::UrlTooLong { .. } => {
+                "shorten the URL, or use a wildcard policy resource or signed cookies".into()
+            }
+            Error::Resource { .. } => {
+                "a resource starts with http://, https:// or *:// (or is *); * matches any characters, ? exactly one".into()
+            }
+            Error::ResourceMismatch { .. } => {
+                "the URL must be one the policy resource covers; check host, path and wildcards".into()
+            }
+            Error::CannedNotPossible { .. } => {
+                "use --policy custom (or auto), or drop the wildcard, start time and IP range".into()
+            }
+            Error::KeyPairId { .. } => {
+                "use the ID of the CloudFront public key (console: Key management > Public keys), for example K2JCJMDEHXQW5F".into()
+            }
+            Error::Time { .. } => {
+                "use Unix seconds (1767225600), a date (2026-01-01, UTC) or RFC 3339 (2026-01-01T12:00:00Z)".into()
+            }
+            Error::Duration { .. } => "use a number with a unit: 30s, 90m, 12h, 7d, 2w".into(),
+            Error::TimeOrder { .. } => "choose an expiry later than now and than the start time".into(),
+            Error::IpAddress { .. } => {
+                "give one IPv4 address (192.0.2.10) or CIDR range (192.0.2.0/24)".into()
+            }
+            Error::Policy { .. } => {
+                "a policy is {\"Statement\":[{\"Resource\":...,\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":<seconds>}}}]}".into()
+            }
+            Error::KeyFormat { .. } => {
+                "give a PEM private key (BEGIN RSA PRIVATE KEY, PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY)".into()
+            }
+            Error::KeyUnsupported { .. } => {
+                "CloudFront accepts RSA 2048 and ECDSA P-256 keys; create one with `cfsign keygen` or openssl".into()
+            }
+            Error::Passphrase { .. } => {
+                "give the passphrase with --passphrase-file PATH or CFSIGN_PRIVATE_KEY_PASSPHRASE".into()
+            }
+            Error::WrongKeyKind { expected, .. } => format!("give the {expected} file"),
+            Error::Base64 { .. } => {
+                "CloudFront base64 uses - _ ~ where standard base64 uses + = /".into()
+            }
+            Error::Read { .. } | Error::Crypto { .. } => return None,
+        })
+    }
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

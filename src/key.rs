@@ -1,0 +1,444 @@
+//! Private and public keys: PEM loading, key-type detection and size checks [R12], [R16].
+//!
+//! This is the only module that holds secret bytes. Key text is zeroized after parsing,
+//! and [`PrivateKey`]'s `Debug` shows only the algorithm and size.
+
+use std::fmt;
+use std::path::Path;
+
+use pkcs8::der::Decode;
+use pkcs8::{DecodePrivateKey, DecodePublicKey, ObjectIdentifier};
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::traits::PublicKeyParts;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::{Error, Result};
+
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// The RSA modulus size CloudFront accepts, in bits [R12].
+pub const RSA_BITS: usize = 2048;
+
+/// The kind of a key, as CloudFront names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyAlgorithm {
+    /// RSA with a 2048-bit modulus.
+    Rsa2048,
+    /// ECDSA on the NIST P-256 curve (prime256v1, secp256r1).
+    EcdsaP256,
+}
+
+impl KeyAlgorithm {
+    /// `"RSA-2048"` or `"ECDSA-P256"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyAlgorithm::Rsa2048 => "RSA-2048",
+            KeyAlgorithm::EcdsaP256 => "ECDSA-P256",
+        }
+    }
+}
+
+impl fmt::Display for KeyAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub(crate) enum PrivateMaterial {
+    Rsa(Box<rsa::PrivateKey>),
+    EcP256(p256::ecdsa::SigningKey),
+}
+
+/// A private key CloudFront accepts: RSA 2048 or ECDSA P-256.
+///
+/// Load it with [`PrivateKey::from_pem`] or [`PrivateKey::from_pem_file`]. The key
+/// material is zeroized when the value is dropped; `Debug` prints only the algorithm.
+pub struct PrivateKey {
+    pub(crate) material: PrivateMaterial,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PrivateKey({})", self.algorithm())
+    }
+}
+
+pub(crate) enum PublicMaterial {
+    Rsa(Box<rsa::PublicKey>),
+    EcP256(p256::ecdsa::VerifyingKey),
+}
+
+/// A public key CloudFront accepts (RSA 2048 or ECDSA P-256), for verification.
+pub struct PublicKey {
+    pub(crate) material: PublicMaterial,
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", self.algorithm())
+    }
+}
+
+/// Repairs PEM text as CI secrets often damage it: literal `\n` sequences instead of line
+/// breaks, CRLF line ends, surrounding quotes or whitespace.
+pub fn normalize_pem_text(text: &str) -> Zeroizing<String> {
+    let mut s = Zeroizing::new(text.trim().to_string());
+    for quote in ['"', '\''] {
+        if s.len() >= 2 && s.starts_with(quote) && s.ends_with(quote) {
+            *s = s[1..s.len() - 1].to_string();
+        }
+    }
+    if s.contains("\\n") {
+        *s = s.replace("\\r\\n", "\n").replace("\\n", "\n");
+    }
+    if s.contains('\r') {
+        *s = s.replace('\r', "");
+    }
+    let trimmed_len = s.trim_end().len();
+    s.truncate(trimmed_len);
+    s
+}
+
+fn format_err(source_name: &str, problem: impl Into<String>) -> Error {
+    Error::KeyFormat {
+        source_name: source_name.into(),
+        problem: problem.into(),
+    }
+}
+
+/// Reads all PEM blocks, skipping `EC PARAMETERS`, and returns the first key block.
+fn first_block(bytes: &[u8], source_name: &str) -> Result<(pem::Pem, Option<ObjectIdentifier>)> {
+    if bytes.first() == Some(&0x30) {
+        return Err(format_err(
+            source_name,
+            "looks like DER (binary); cfsign reads PEM: convert with `openssl pkey -inform DER -in KEY -out key.pem`",
+        ));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| format_err(source_name, "is not PEM text (it is binary or not UTF-8)"))?;
+    let text = normalize_pem_text(text);
+    if !text.contains("-----BEGIN ") {
+        return Err(format_err(
+            source_name,
+            "is not a PEM file: there is no -----BEGIN ...----- line",
+        ));
+    }
+    let blocks = pem::parse_many(text.as_bytes())
+        .map_err(|e| format_err(source_name, format!("is not valid PEM ({e})")))?;
+    let mut params_curve = None;
+    let mut key = None;
+    for block in blocks {
+        if block.tag() == "EC PARAMETERS" {
+            params_curve = ObjectIdentifier::from_der(block.contents()).ok();
+        } else if key.is_none() {
+            key = Some(block);
+        } else {
+            let mut extra = block.into_contents();
+            extra.zeroize();
+        }
+    }
+    let key = key.ok_or_else(|| format_err(source_name, "has no key block, only EC PARAMETERS"))?;
+    Ok((key, params_curve))
+}
+
+fn curve_name(oid: Option<ObjectIdentifier>) -> String {
+    match oid {
+        Some(o) if o == OID_P384 => "ECDSA P-384".into(),
+        Some(o) if o == OID_P521 => "ECDSA P-521".into(),
+        Some(o) if o == OID_SECP256K1 => "ECDSA secp256k1".into(),
+        Some(o) => format!("ECDSA (curve {o})"),
+        None => "ECDSA (unnamed curve)".into(),
+    }
+}
+
+fn unsupported(source_name: &str, found: impl Into<String>) -> Error {
+    Error::KeyUnsupported {
+        source_name: source_name.into(),
+        found: found.into(),
+    }
+}
+
+fn check_rsa_size(bits: usize, source_name: &str) -> Result<()> {
+    if bits != RSA_BITS {
+        return Err(unsupported(source_name, format!("RSA-{bits}")));
+    }
+    Ok(())
+}
+
+impl PrivateKey {
+    /// Parses a PEM private key: PKCS#1 (`RSA PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`),
+    /// encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`, with `passphrase`) or SEC1
+    /// (`EC PRIVATE KEY`, also after an `EC PARAMETERS` block); LF or CRLF line ends,
+    /// or literal `\n` sequences as CI secrets often hold [R16].
+    ///
+    /// `source_name` (a path or variable name) is used in error messages only.
+    ///
+    /// # Errors
+    /// [`Error::KeyFormat`] for text that is not a PEM private key,
+    /// [`Error::WrongKeyKind`] for a public key or certificate, [`Error::Passphrase`] for a
+    /// missing or wrong passphrase, [`Error::KeyUnsupported`] for keys CloudFront refuses
+    /// (RSA other than 2048 bits, curves other than P-256, Ed25519) [R12].
+    pub fn from_pem(bytes: &[u8], passphrase: Option<&[u8]>, source_name: &str) -> Result<Self> {
+        let (block, params_curve) = first_block(bytes, source_name)?;
+        let tag = block.tag().to_string();
+        if block.headers().get("Proc-Type").is_some() {
+            return Err(format_err(
+                source_name,
+                "uses OpenSSL's legacy PEM encryption (Proc-Type: 4,ENCRYPTED); convert it with `openssl pkcs8 -topk8 -in OLD.pem -out NEW.pem`",
+            ));
+        }
+        let der = Zeroizing::new(block.into_contents());
+        match tag.as_str() {
+            "RSA PRIVATE KEY" => {
+                let key = rsa::PrivateKey::from_pkcs1_der(&der)
+                    .map_err(|e| format_err(source_name, format!("is not a valid PKCS#1 RSA key ({e})")))?;
+                Self::from_rsa(key, source_name)
+            }
+            "PRIVATE KEY" => Self::from_pkcs8_der(&der, source_name),
+            "ENCRYPTED PRIVATE KEY" => {
+                let Some(pass) = passphrase else {
+                    return Err(Error::Passphrase {
+                        source_name: source_name.into(),
+                        problem: "is encrypted and no passphrase was given".into(),
+                    });
+                };
+                let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der).map_err(|e| {
+                    format_err(source_name, format!("is not a valid encrypted PKCS#8 key ({e})"))
+                })?;
+                let doc = info.decrypt(pass).map_err(|_| Error::Passphrase {
+                    source_name: source_name.into(),
+                    problem: "could not be decrypted: the passphrase is wrong".into(),
+                })?;
+                Self::from_pkcs8_der(doc.as_bytes(), source_name)
+            }
+            "EC PRIVATE KEY" => {
+                let parsed = sec1::EcPrivateKey::try_from(der.as_slice()).map_err(|e| {
+                    format_err(source_name, format!("is not a valid SEC1 EC key ({e})"))
+                })?;
+                let curve = parsed
+                    .parameters
+                    .and_then(|p| p.named_curve())
+                    .or(params_curve);
+                if curve != Some(OID_P256) {
+                    return Err(unsupported(source_name, curve_name(curve)));
+                }
+                let secret = p256::SecretKey::from_sec1_der(&der)
+                    .map_err(|e| format_err(source_name, format!("is not a valid P-256 key ({e})")))?;
+                Ok(PrivateKey {
+                    material: PrivateMaterial::EcP256(secret.into()),
+                })
+            }
+            "PUBLIC KEY" | "RSA PUBLIC KEY" => Err(Error::WrongKeyKind {
+                source_name: source_name.into(),
+                found: "public key".into(),
+                expected: "private key".into(),
+            }),
+            "CERTIFICATE" => Err(Error::WrongKeyKind {
+                source_name: source_name.into(),
+                found: "certificate".into(),
+                expected: "private key".into(),
+            }),
+            "OPENSSH PRIVATE KEY" => Err(format_err(
+                source_name,
+                "is an OpenSSH key; convert a copy with `ssh-keygen -p -m PKCS8 -f COPY`",
+            )),
+            other => Err(format_err(
+                source_name,
+                format!("holds a PEM block of type {other:?}, not a private key"),
+            )),
+        }
+    }
+
+    /// Reads and parses a PEM private key file; see [`PrivateKey::from_pem`].
+    ///
+    /// # Errors
+    /// [`Error::Read`] when the file cannot be read, else as [`PrivateKey::from_pem`].
+    pub fn from_pem_file(path: &Path, passphrase: Option<&[u8]>) -> Result<Self> {
+        let bytes = Zeroizing::new(read_file(path, "private key")?);
+        Self::from_pem(&bytes, passphrase, &path.display().to_string())
+    }
+
+    /// Whether PEM text holds an encrypted key (so a passphrase is needed).
+    pub fn pem_is_encrypted(bytes: &[u8]) -> bool {
+        let text = String::from_utf8_lossy(bytes);
+        text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED")
+    }
+
+    fn from_rsa(key: rsa::PrivateKey, source_name: &str) -> Result<Self> {
+        check_rsa_size(key.size() * 8, source_name)?;
+        Ok(PrivateKey {
+            material: PrivateMaterial::Rsa(Box::new(key)),
+        })
+    }
+
+    fn from_pkcs8_der(der: &[u8], source_name: &str) -> Result<Self> {
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der)
+            .map_err(|e| format_err(source_name, format!("is not a valid PKCS#8 key ({e})")))?;
+        let oid = info.algorithm.oid;
+        if oid == OID_RSA {
+            let key = rsa::PrivateKey::from_pkcs8_der(der)
+                .map_err(|e| format_err(source_name, format!("is not a valid RSA key ({e})")))?;
+            return Self::from_rsa(key, source_name);
+        }
+        if oid == OID_EC {
+            let curve = info.algorithm.parameters_oid().ok();
+            if curve != Some(OID_P256) {
+                return Err(unsupported(source_name, curve_name(curve)));
+            }
+            let secret = p256::SecretKey::from_pkcs8_der(der)
+                .map_err(|e| format_err(source_name, format!("is not a valid P-256 key ({e})")))?;
+            return Ok(PrivateKey {
+                material: PrivateMaterial::EcP256(secret.into()),
+            });
+        }
+        if oid == OID_ED25519 {
+            return Err(unsupported(source_name, "Ed25519"));
+        }
+        Err(unsupported(source_name, format!("algorithm {oid}")))
+    }
+
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match self.material {
+            PrivateMaterial::Rsa(_) => KeyAlgorithm::Rsa2048,
+            PrivateMaterial::EcP256(_) => KeyAlgorithm::EcdsaP256,
+        }
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey {
+            material: match &self.material {
+                PrivateMaterial::Rsa(k) => PublicMaterial::Rsa(Box::new(k.to_public_key())),
+                PrivateMaterial::EcP256(k) => PublicMaterial::EcP256(*k.verifying_key()),
+            },
+        }
+    }
+}
+
+impl PublicKey {
+    /// Parses a PEM public key: SPKI (`PUBLIC KEY`, as the CloudFront console takes it) or
+    /// PKCS#1 (`RSA PUBLIC KEY`).
+    ///
+    /// # Errors
+    /// [`Error::KeyFormat`] for text that is not a PEM public key, [`Error::WrongKeyKind`]
+    /// for a private key or certificate, [`Error::KeyUnsupported`] for keys CloudFront
+    /// refuses [R12].
+    pub fn from_pem(bytes: &[u8], source_name: &str) -> Result<Self> {
+        let (block, _) = first_block(bytes, source_name)?;
+        let der = block.contents();
+        let material = match block.tag() {
+            "PUBLIC KEY" => {
+                let spki = spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| {
+                    format_err(source_name, format!("is not a valid public key ({e})"))
+                })?;
+                let oid = spki.algorithm.oid;
+                if oid == OID_RSA {
+                    let key = rsa::PublicKey::from_public_key_der(der).map_err(|e| {
+                        format_err(source_name, format!("is not a valid RSA public key ({e})"))
+                    })?;
+                    check_rsa_size(key.size() * 8, source_name)?;
+                    PublicMaterial::Rsa(Box::new(key))
+                } else if oid == OID_EC {
+                    let curve = spki.algorithm.parameters_oid().ok();
+                    if curve != Some(OID_P256) {
+                        return Err(unsupported(source_name, curve_name(curve)));
+                    }
+                    let key = p256::ecdsa::VerifyingKey::from_public_key_der(der).map_err(|e| {
+                        format_err(source_name, format!("is not a valid P-256 public key ({e})"))
+                    })?;
+                    PublicMaterial::EcP256(key)
+                } else if oid == OID_ED25519 {
+                    return Err(unsupported(source_name, "Ed25519"));
+                } else {
+                    return Err(unsupported(source_name, format!("algorithm {oid}")));
+                }
+            }
+            "RSA PUBLIC KEY" => {
+                let key = rsa::PublicKey::from_pkcs1_der(der).map_err(|e| {
+                    format_err(source_name, format!("is not a valid PKCS#1 RSA public key ({e})"))
+                })?;
+                check_rsa_size(key.size() * 8, source_name)?;
+                PublicMaterial::Rsa(Box::new(key))
+            }
+            "CERTIFICATE" => {
+                return Err(format_err(
+                    source_name,
+                    "is a certificate; extract the public key with `openssl x509 -pubkey -noout -in CERT`",
+                ));
+            }
+            tag if tag.contains("PRIVATE KEY") => {
+                return Err(Error::WrongKeyKind {
+                    source_name: source_name.into(),
+                    found: "private key".into(),
+                    expected: "public key (make one with `openssl pkey -pubout`)".into(),
+                });
+            }
+            other => {
+                return Err(format_err(
+                    source_name,
+                    format!("holds a PEM block of type {other:?}, not a public key"),
+                ));
+            }
+        };
+        Ok(PublicKey { material })
+    }
+
+    /// Reads and parses a PEM public key file; see [`PublicKey::from_pem`].
+    ///
+    /// # Errors
+    /// [`Error::Read`] when the file cannot be read, else as [`PublicKey::from_pem`].
+    pub fn from_pem_file(path: &Path) -> Result<Self> {
+        let bytes = read_file(path, "public key")?;
+        Self::from_pem(&bytes, &path.display().to_string())
+    }
+
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match self.material {
+            PublicMaterial::Rsa(_) => KeyAlgorithm::Rsa2048,
+            PublicMaterial::EcP256(_) => KeyAlgorithm::EcdsaP256,
+        }
+    }
+}
+
+/// Reads a whole file, mapping failures to [`Error::Read`] naming `what` and the path.
+pub(crate) fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::Read {
+        what: what.into(),
+        path: path.display().to_string(),
+        reason: match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_damaged_ci_secrets() {
+        let damaged = "\"-----BEGIN X-----\\nAAAA\\r\\nBBBB\\n-----END X-----\\n\"";
+        assert_eq!(
+            normalize_pem_text(damaged).as_str(),
+            "-----BEGIN X-----\nAAAA\nBBBB\n-----END X-----"
+        );
+    }
+
+    #[test]
+    fn not_pem() {
+        let e = PrivateKey::from_pem(b"hello", None, "k.pem").unwrap_err();
+        assert!(e.to_string().contains("not a PEM file"), "{e}");
+        let e = PrivateKey::from_pem(&[0x30, 0x82, 1, 2], None, "k.der").unwrap_err();
+        assert!(e.to_string().contains("DER"), "{e}");
+    }
+}

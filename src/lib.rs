@@ -1,0 +1,46 @@
+//! # cfsign: Amazon CloudFront signed URLs and signed cookies
+//!
+//! Which type for which job:
+//!
+//! | job | use |
+//! | --- | --- |
+//! | load a private key (PEM: PKCS#1, PKCS#8, encrypted PKCS#8, SEC1) | [`PrivateKey::from_pem`], [`PrivateKey::from_pem_file`] |
+//! | sign URLs | [`Signer::new`] then [`Signer::sign_url`] with a [`UrlPolicy`] |
+//! | sign with a policy document written by hand | [`RawPolicy::new`], [`Signer::sign_url_with_policy`] |
+//! | build or read policy JSON | [`Policy`], [`Condition`], [`SourceIp`] |
+//! | CloudFront's base64 | [`encoding::encode`], [`encoding::decode`] |
+//! | parse times and durations | [`time::parse_time`], [`time::parse_duration`] |
+//!
+//! All times are Unix seconds (UTC) as `i64`. Rules cited as `[Rn]` are those of the
+//! project's `RULES.md`, condensed from the Amazon CloudFront Developer Guide.
+//!
+//! ```
+//! # fn main() -> Result<(), cfsign::Error> {
+//! use cfsign::{KeyPairId, PrivateKey, Signer, UrlPolicy};
+//!
+//! let pem = std::fs::read("keys/private_key.pem").expect("demo key");
+//! let key = PrivateKey::from_pem(&pem, None, "keys/private_key.pem")?;
+//! let signer = Signer::new(key, KeyPairId::new("KDEMOEXAMPLE01")?);
+//! let expires = 1_767_290_400; // 2026-01-01T18:00:00Z
+//! let signed = signer.sign_url("https://d111111abcdef8.cloudfront.net/image.jpg",
+//!                              &UrlPolicy::expires(expires))?;
+//! assert_eq!(signed.policy_type, cfsign::PolicyType::Canned);
+//! println!("{}", signed.url);
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod encoding;
+pub mod error;
+pub mod key;
+pub mod policy;
+pub mod sign;
+pub mod time;
+pub mod url;
+
+pub use error::{Error, Result};
+pub use key::{KeyAlgorithm, PrivateKey, PublicKey};
+pub use policy::{Condition, Policy, PolicyMode, PolicyType, RawPolicy, SourceIp, Statement};
+pub use sign::{HashAlgorithm, KeyPairId, Signer};
+pub use url::{SignedUrl, UrlPolicy, Warning};

@@ -1,0 +1,241 @@
+//! Signing and verifying policy bytes: [`HashAlgorithm`], [`KeyPairId`], [`Signer`]
+//! [R13], [R14], [R15].
+
+use std::fmt;
+use std::str::FromStr;
+
+use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+use crate::encoding;
+use crate::error::{Error, Result};
+use crate::key::{KeyAlgorithm, PrivateKey, PrivateMaterial, PublicKey, PublicMaterial};
+
+/// The digest signed over the policy bytes [R13]-[R15].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HashAlgorithm {
+    /// SHA-1: CloudFront's default; no parameter is added.
+    #[default]
+    Sha1,
+    /// SHA-256: signalled with `Hash-Algorithm=SHA256` (URLs) or
+    /// `CloudFront-Hash-Algorithm=SHA256` (cookies) [R15].
+    Sha256,
+}
+
+impl HashAlgorithm {
+    /// `"SHA1"` or `"SHA256"`: the value CloudFront's `Hash-Algorithm` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HashAlgorithm::Sha1 => "SHA1",
+            HashAlgorithm::Sha256 => "SHA256",
+        }
+    }
+
+    /// The value of the `Hash-Algorithm` parameter, or `None` for SHA-1 (the default,
+    /// which is signalled by leaving the parameter out) [R15].
+    pub fn parameter(self) -> Option<&'static str> {
+        match self {
+            HashAlgorithm::Sha1 => None,
+            HashAlgorithm::Sha256 => Some("SHA256"),
+        }
+    }
+
+    /// The digest of `msg`.
+    pub fn digest(self, msg: &[u8]) -> Vec<u8> {
+        match self {
+            HashAlgorithm::Sha1 => Sha1::digest(msg).to_vec(),
+            HashAlgorithm::Sha256 => Sha256::digest(msg).to_vec(),
+        }
+    }
+}
+
+impl FromStr for HashAlgorithm {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.to_ascii_uppercase().replace('-', "").as_str() {
+            "SHA1" => Ok(HashAlgorithm::Sha1),
+            "SHA256" => Ok(HashAlgorithm::Sha256),
+            _ => Err(format!("unknown hash algorithm {s:?}: use sha1 or sha256")),
+        }
+    }
+}
+
+impl fmt::Display for HashAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The ID of a CloudFront public key (in a key group), or of a legacy CloudFront key pair:
+/// the `Key-Pair-Id` value. Letters and digits only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyPairId(String);
+
+impl KeyPairId {
+    /// Validates an ID: surrounding whitespace is trimmed; it must then be non-empty and
+    /// hold only ASCII letters and digits.
+    ///
+    /// # Errors
+    /// [`Error::KeyPairId`] when it is empty or holds other characters.
+    pub fn new(value: &str) -> Result<Self> {
+        let v = value.trim();
+        let err = |problem: &str| Error::KeyPairId {
+            value: v.into(),
+            problem: problem.into(),
+        };
+        if v.is_empty() {
+            return Err(err("is empty"));
+        }
+        if let Some(c) = v.chars().find(|c| !c.is_ascii_alphanumeric()) {
+            return Err(err(&format!(
+                "has {c:?}; key pair IDs hold only letters and digits"
+            )));
+        }
+        Ok(KeyPairId(v.to_string()))
+    }
+
+    /// The ID.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the ID looks like an IAM access key ID (`AKIA...`, `ASIA...`), a common
+    /// mix-up: CloudFront wants the public key's ID.
+    pub fn looks_like_access_key(&self) -> bool {
+        self.0.len() == 20 && (self.0.starts_with("AKIA") || self.0.starts_with("ASIA"))
+    }
+}
+
+impl fmt::Display for KeyPairId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Signs `msg` with `key` [R13], [R14]: RSASSA-PKCS1-v1_5 (blinded, deterministic
+/// output) or ECDSA P-256 with RFC 6979 nonces, DER-encoded. Returns the raw signature.
+///
+/// # Errors
+/// [`Error::Crypto`] if the backend fails.
+pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<Vec<u8>> {
+    let crypto = |e: &dyn fmt::Display| Error::Crypto {
+        reason: e.to_string(),
+    };
+    match (&key.material, hash) {
+        (PrivateMaterial::Rsa(k), HashAlgorithm::Sha1) => k.pkcs1v15_sign::<Sha1>(msg).map_err(|e| crypto(&e)),
+        (PrivateMaterial::Rsa(k), HashAlgorithm::Sha256) => {
+            k.pkcs1v15_sign::<Sha256>(msg).map_err(|e| crypto(&e))
+        }
+        (PrivateMaterial::EcP256(k), h) => {
+            let sig: p256::ecdsa::DerSignature = k.sign_prehash(&h.digest(msg)).map_err(|e| crypto(&e))?;
+            Ok(sig.as_bytes().to_vec())
+        }
+    }
+}
+
+/// Checks a raw signature over `msg` with `key` [R13], [R14].
+///
+/// # Errors
+/// [`Error::Crypto`] when the signature does not verify.
+pub fn verify_bytes(key: &PublicKey, hash: HashAlgorithm, msg: &[u8], signature: &[u8]) -> Result<()> {
+    let bad = || Error::Crypto {
+        reason: "the signature does not match".into(),
+    };
+    match (&key.material, hash) {
+        (PublicMaterial::Rsa(k), HashAlgorithm::Sha1) => k.pkcs1v15_verify::<Sha1>(msg, signature).map_err(|_| bad()),
+        (PublicMaterial::Rsa(k), HashAlgorithm::Sha256) => {
+            k.pkcs1v15_verify::<Sha256>(msg, signature).map_err(|_| bad())
+        }
+        (PublicMaterial::EcP256(k), h) => {
+            let sig = p256::ecdsa::DerSignature::from_bytes(signature).map_err(|_| bad())?;
+            k.verify_prehash(&h.digest(msg), &sig).map_err(|_| bad())
+        }
+    }
+}
+
+/// A key, its key pair ID and a hash algorithm: everything needed to sign policies.
+///
+/// Build it once and reuse it: parsing the key is the slow part. A `Signer` is `Send`
+/// and `Sync`, so threads can share one. Signing URLs and cookies is in
+/// [`Signer::sign_url`](crate::Signer::sign_url) and
+/// [`Signer::sign_cookies`](crate::Signer::sign_cookies).
+#[derive(Debug)]
+pub struct Signer {
+    key: PrivateKey,
+    key_pair_id: KeyPairId,
+    hash: HashAlgorithm,
+}
+
+impl Signer {
+    /// A signer using SHA-1, CloudFront's default for both key types.
+    pub fn new(key: PrivateKey, key_pair_id: KeyPairId) -> Self {
+        Signer {
+            key,
+            key_pair_id,
+            hash: HashAlgorithm::Sha1,
+        }
+    }
+
+    /// The same signer with another hash algorithm.
+    pub fn with_hash_algorithm(mut self, hash: HashAlgorithm) -> Self {
+        self.hash = hash;
+        self
+    }
+
+    /// The key pair ID.
+    pub fn key_pair_id(&self) -> &KeyPairId {
+        &self.key_pair_id
+    }
+
+    /// The hash algorithm.
+    pub fn hash_algorithm(&self) -> HashAlgorithm {
+        self.hash
+    }
+
+    /// The key's algorithm.
+    pub fn key_algorithm(&self) -> KeyAlgorithm {
+        self.key.algorithm()
+    }
+
+    /// The public key matching the signing key.
+    pub fn public_key(&self) -> PublicKey {
+        self.key.public_key()
+    }
+
+    /// Signs policy bytes and returns the signature in CloudFront base64 [R8].
+    ///
+    /// # Errors
+    /// [`Error::Crypto`] if the backend fails.
+    pub fn sign_policy(&self, policy: &[u8]) -> Result<String> {
+        let raw = sign_bytes(&self.key, self.hash, policy)?;
+        if raw.is_empty() {
+            return Err(Error::Crypto {
+                reason: "the backend returned an empty signature".into(),
+            });
+        }
+        Ok(encoding::encode(&raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_pair_ids() {
+        assert_eq!(KeyPairId::new("  K2JCJMDEHXQW5F\n").unwrap().as_str(), "K2JCJMDEHXQW5F");
+        assert!(KeyPairId::new("").is_err());
+        assert!(KeyPairId::new("K2JC JMD").is_err());
+        assert!(KeyPairId::new("AKIAIOSFODNN7EXAMPLE").unwrap().looks_like_access_key());
+        assert!(!KeyPairId::new("APKAEIBAERJR2EXAMPLE").unwrap().looks_like_access_key());
+    }
+
+    #[test]
+    fn hash_names() {
+        assert_eq!("sha256".parse::<HashAlgorithm>().unwrap(), HashAlgorithm::Sha256);
+        assert_eq!("SHA-1".parse::<HashAlgorithm>().unwrap(), HashAlgorithm::Sha1);
+        assert!("md5".parse::<HashAlgorithm>().is_err());
+        assert_eq!(HashAlgorithm::Sha1.parameter(), None);
+    }
+}

@@ -1,0 +1,215 @@
+//! Times and durations: Unix seconds (UTC, 64-bit) as CloudFront uses them [R6].
+//!
+//! Every function takes "now" as an argument, so callers (and tests) choose the clock;
+//! [`now`] reads the system clock. Nothing here depends on the `TZ` variable: a date or
+//! date-time without an offset is read as UTC.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use crate::error::{Error, Result};
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// The system clock, in whole Unix seconds (UTC).
+pub fn now() -> i64 {
+    Utc::now().timestamp()
+}
+
+fn time_err(input: &str, problem: impl Into<String>) -> Error {
+    Error::Time {
+        input: input.into(),
+        problem: problem.into(),
+    }
+}
+
+/// Parses a point in time into Unix seconds (UTC).
+///
+/// Accepted: whole Unix seconds (`1767225600`), a date (`2026-01-01`, midnight UTC), a
+/// date-time without offset (`2026-01-01T12:00:00` or with a space, read as UTC) and RFC
+/// 3339 with an offset (`2026-01-01T12:00:00Z`, `...+02:00`). Fractional seconds are
+/// accepted only in RFC 3339 when they are zero.
+///
+/// # Errors
+/// [`Error::Time`] for fractional or exponent numbers, 13-digit values (milliseconds),
+/// negative values, slash dates such as `02/01/2026` (ambiguous), and anything else.
+pub fn parse_time(input: &str) -> Result<i64> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(time_err(input, "is empty"));
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        if s.len() >= 13 {
+            return Err(time_err(
+                input,
+                "looks like milliseconds; CloudFront times are whole seconds (drop the last three digits)",
+            ));
+        }
+        return s
+            .parse::<i64>()
+            .map_err(|_| time_err(input, "is out of range"));
+    }
+    if let Some(rest) = s.strip_prefix('-')
+        && rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        return Err(time_err(input, "is negative; times are seconds after 1970-01-01"));
+    }
+    if s.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && s.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+    {
+        return Err(time_err(
+            input,
+            "is not a whole number of seconds; CloudFront times are integers",
+        ));
+    }
+    if s.contains('/') {
+        return Err(time_err(
+            input,
+            "is ambiguous (day/month or month/day?); write the date as YYYY-MM-DD",
+        ));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        if t.timestamp_subsec_nanos() != 0 {
+            return Err(time_err(input, "has fractional seconds; CloudFront times are whole seconds"));
+        }
+        return Ok(t.timestamp());
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(t.and_utc().timestamp());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0));
+    }
+    Err(time_err(input, "is not a time cfsign can read"))
+}
+
+/// Parses a duration such as `90m`, `12h`, `7d`, `2w`, `30s` or `1h30m` into seconds.
+///
+/// # Errors
+/// [`Error::Duration`] when a number has no unit, the unit is unknown, the value is zero,
+/// or the total overflows.
+pub fn parse_duration(input: &str) -> Result<i64> {
+    let err = |problem: &str| Error::Duration {
+        input: input.into(),
+        problem: problem.into(),
+    };
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(err("is empty"));
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3_600,
+            'd' => DAY,
+            'w' => 7 * DAY,
+            _ => return Err(err("has a unit other than s, m, h, d, w")),
+        };
+        if digits.is_empty() {
+            return Err(err("has a unit without a number"));
+        }
+        let n: i64 = digits.parse().map_err(|_| err("is too large"))?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| err("is too large"))?;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(err("ends in a number without a unit (s, m, h, d, w)"));
+    }
+    if total <= 0 {
+        return Err(err("must be longer than zero"));
+    }
+    Ok(total)
+}
+
+/// Formats Unix seconds as RFC 3339 in UTC, for example `2026-01-01T18:00:00Z`.
+/// Values outside chrono's range are shown as the plain number of seconds.
+pub fn format_utc(seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(seconds, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| format!("{seconds} (Unix seconds)"))
+}
+
+/// Describes `t` relative to `now` in words: `in 3h 12m`, `2d 4h ago`, `now`.
+pub fn describe_relative(t: i64, now: i64) -> String {
+    let diff = t.saturating_sub(now);
+    if diff == 0 {
+        return "now".into();
+    }
+    let mut left = diff.unsigned_abs();
+    let mut parts = Vec::new();
+    for (unit, name) in [(86_400u64, "d"), (3_600, "h"), (60, "m"), (1, "s")] {
+        if left >= unit {
+            parts.push(format!("{}{name}", left / unit));
+            left %= unit;
+        }
+        if parts.len() == 2 {
+            break;
+        }
+    }
+    let text = parts.join(" ");
+    if diff > 0 { format!("in {text}") } else { format!("{text} ago") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_and_dates() {
+        assert_eq!(parse_time("1767225600").unwrap(), 1_767_225_600);
+        assert_eq!(parse_time("2026-01-01").unwrap(), 1_767_225_600);
+        assert_eq!(parse_time("2026-01-01T00:00:00Z").unwrap(), 1_767_225_600);
+        assert_eq!(parse_time("2026-01-01T02:00:00+02:00").unwrap(), 1_767_225_600);
+        assert_eq!(parse_time("2026-01-01T00:00:00").unwrap(), 1_767_225_600);
+        assert_eq!(parse_time("2026-01-01 00:00:00").unwrap(), 1_767_225_600);
+        assert_eq!(parse_time("9999-12-31T23:59:59Z").unwrap(), 253_402_300_799);
+    }
+
+    #[test]
+    fn refuses_ambiguous_and_inexact() {
+        for (input, needle) in [
+            ("1767312000.5", "whole number"),
+            ("1.7e9", "whole number"),
+            ("1767312000000", "milliseconds"),
+            ("02/01/2026", "ambiguous"),
+            ("-5", "negative"),
+            ("tomorrow", "not a time"),
+            ("2026-01-01T00:00:00.5Z", "fractional"),
+        ] {
+            let e = parse_time(input).unwrap_err().to_string();
+            assert!(e.contains(needle), "{input}: {e}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90m").unwrap(), 5_400);
+        assert_eq!(parse_duration("12h").unwrap(), 43_200);
+        assert_eq!(parse_duration("7d").unwrap(), 604_800);
+        assert_eq!(parse_duration("1h30m").unwrap(), 5_400);
+        assert_eq!(parse_duration("2w").unwrap(), 1_209_600);
+        for bad in ["", "90", "m", "0h", "5y", "99999999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(format_utc(1_767_290_400), "2026-01-01T18:00:00Z");
+        assert_eq!(describe_relative(100 + 3 * 3600 + 12 * 60, 100), "in 3h 12m");
+        assert_eq!(describe_relative(0, 2 * 86_400), "2d ago");
+    }
+}

@@ -1,0 +1,428 @@
+//! URL checks and assembly of signed URLs [R2], [R9], [R10], [R11].
+//!
+//! The signed URL is always the input URL, byte for byte, plus the appended signing
+//! parameters: URLs are never parsed and re-serialized.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+use crate::key::KeyAlgorithm;
+use crate::policy::{self, Condition, Policy, PolicyMode, PolicyType, RawPolicy};
+use crate::sign::{HashAlgorithm, Signer};
+
+/// Query parameter: the expiry of a canned policy, Unix seconds.
+pub const EXPIRES: &str = "Expires";
+/// Query parameter: a custom policy in CloudFront base64.
+pub const POLICY: &str = "Policy";
+/// Query parameter: the signature in CloudFront base64.
+pub const SIGNATURE: &str = "Signature";
+/// Query parameter: the key pair ID.
+pub const KEY_PAIR_ID: &str = "Key-Pair-Id";
+/// Query parameter: `SHA256` when SHA-256 was used [R15].
+pub const HASH_ALGORITHM: &str = "Hash-Algorithm";
+/// All the parameters CloudFront reserves for signing.
+pub const SIGNING_PARAMETERS: [&str; 5] = [EXPIRES, POLICY, SIGNATURE, KEY_PAIR_ID, HASH_ALGORITHM];
+/// CloudFront's quota for the length of a request URL, in bytes.
+pub const MAX_URL_LEN: usize = 8_192;
+
+/// Something that is allowed but probably not what the user meant. The URL is still signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The host is an S3 endpoint, which ignores CloudFront signatures.
+    S3Endpoint {
+        /// The host.
+        host: String,
+    },
+    /// The URL holds `*`, signed as a literal character of a canned policy [R4].
+    LiteralStar,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::S3Endpoint { host } => write!(
+                f,
+                "{host} is an S3 endpoint: S3 does not understand CloudFront signatures; sign your distribution's URL (d111111abcdef8.cloudfront.net or an alternate domain)"
+            ),
+            Warning::LiteralStar => f.write_str(
+                "the URL holds '*', which a canned policy signs as a literal character; to grant access to many files use --policy-resource with a wildcard, or signed cookies",
+            ),
+        }
+    }
+}
+
+/// The first character a URL may not hold raw, and its byte offset: a space, a control
+/// character, non-ASCII, `"` or `\` [R11].
+pub(crate) fn first_bad_char(s: &str) -> Option<(&'static str, usize)> {
+    s.char_indices().find_map(|(i, c)| {
+        let what = match c {
+            ' ' => "a raw space",
+            '"' => "a double quote",
+            '\\' => "a backslash",
+            c if c.is_ascii_control() => "a control character",
+            c if !c.is_ascii() => "a non-ASCII character",
+            _ => return None,
+        };
+        Some((what, i))
+    })
+}
+
+/// Percent-encodes the characters [`first_bad_char`] finds, leaving the rest as it is.
+fn percent_encode_bad(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if first_bad_char(c.encode_utf8(&mut [0; 4])).is_some() {
+            for b in c.to_string().bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Splits `scheme://host[:port]` from the rest; `None` if there is no `://`.
+fn host_of(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// Checks a URL before signing [R11] and returns the warnings that apply.
+///
+/// Refused: raw spaces, control characters, non-ASCII, `"` and `\` (the error carries
+/// the percent-encoded form); a `#fragment`; a scheme other than `http`/`https`; a missing
+/// host; a query that already holds a signing parameter.
+///
+/// # Errors
+/// [`Error::UrlCharacter`], [`Error::UrlFragment`], [`Error::UrlForm`],
+/// [`Error::UrlAlreadySigned`].
+pub fn check_url(url: &str) -> Result<Vec<Warning>> {
+    if let Some((what, position)) = first_bad_char(url) {
+        return Err(Error::UrlCharacter {
+            url: url.into(),
+            what: what.into(),
+            position,
+            encoded: percent_encode_bad(url),
+        });
+    }
+    if let Some(i) = url.find('#') {
+        return Err(Error::UrlFragment {
+            url: url.into(),
+            fragment: url[i..].into(),
+        });
+    }
+    let form = |problem: &str| Error::UrlForm {
+        url: url.into(),
+        problem: problem.into(),
+    };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("http:/") || lower.starts_with("https:/") {
+            return Err(form("is missing a slash after the scheme (write https://host/...)"));
+        }
+        return Err(form("has no scheme: it must start with https:// or http://"));
+    };
+    if !matches!(scheme, "http" | "https") {
+        return Err(form(&format!(
+            "has the scheme {scheme:?}; CloudFront signed URLs use http or https (lower case)"
+        )));
+    }
+    let host = host_of(url).unwrap_or_default();
+    if host.is_empty() || rest.starts_with('/') {
+        return Err(form("has no host after the scheme"));
+    }
+    if let Some((_, query)) = url.split_once('?') {
+        for pair in query.split('&') {
+            let name = pair.split('=').next().unwrap_or_default();
+            if let Some(param) = SIGNING_PARAMETERS.iter().find(|p| **p == name) {
+                return Err(Error::UrlAlreadySigned {
+                    url: url.into(),
+                    param: (*param).into(),
+                });
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    let bare_host = host.rsplit('@').next().unwrap_or(host);
+    let bare_host = bare_host.split(':').next().unwrap_or(bare_host).to_ascii_lowercase();
+    if is_s3_host(&bare_host) {
+        warnings.push(Warning::S3Endpoint { host: bare_host });
+    }
+    if url.contains('*') {
+        warnings.push(Warning::LiteralStar);
+    }
+    Ok(warnings)
+}
+
+fn is_s3_host(host: &str) -> bool {
+    let Some(prefix) = host.strip_suffix(".amazonaws.com") else {
+        return false;
+    };
+    prefix
+        .split('.')
+        .any(|label| label == "s3" || label.starts_with("s3-") || label == "s3-website")
+}
+
+/// What to sign a URL with: the expiry and other conditions, an optional policy
+/// resource (a pattern, possibly with wildcards), and the policy type to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlPolicy {
+    /// The policy resource; `None` means the URL itself.
+    pub policy_resource: Option<String>,
+    /// `DateLessThan`, `DateGreaterThan`, `IpAddress`.
+    pub condition: Condition,
+    /// Canned, custom or automatic [R4].
+    pub mode: PolicyMode,
+}
+
+impl UrlPolicy {
+    /// A canned-compatible request: the URL itself, expiring at `expires` (Unix seconds).
+    pub fn expires(expires: i64) -> Self {
+        UrlPolicy {
+            policy_resource: None,
+            condition: Condition::expires(expires),
+            mode: PolicyMode::Auto,
+        }
+    }
+}
+
+/// A signed URL and what went into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedUrl {
+    /// The signed URL: the input URL plus the signing parameters.
+    pub url: String,
+    /// The policy resource (the URL itself for a canned policy).
+    pub resource: String,
+    /// Canned or custom.
+    pub policy_type: PolicyType,
+    /// The exact policy text that was signed.
+    pub policy: String,
+    /// The policy's conditions.
+    pub condition: Condition,
+    /// The key pair ID.
+    pub key_pair_id: String,
+    /// The hash algorithm.
+    pub hash_algorithm: HashAlgorithm,
+    /// The key's algorithm.
+    pub key_algorithm: KeyAlgorithm,
+    /// Warnings about the input (the URL was still signed).
+    pub warnings: Vec<Warning>,
+}
+
+impl SignedUrl {
+    /// The documented JSON object (`schema_version` 1): `url`, `resource`, `expires`
+    /// (Unix seconds), `expires_utc`, `policy_type`, `key_pair_id`, `hash_algorithm`,
+    /// `key_algorithm`, and, when set, `date_greater_than` and `ip_address`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "schema_version": 1,
+            "url": self.url,
+            "resource": self.resource,
+            "policy_type": self.policy_type.as_str(),
+            "expires": self.condition.date_less_than,
+            "expires_utc": crate::time::format_utc(self.condition.date_less_than),
+            "key_pair_id": self.key_pair_id,
+            "hash_algorithm": self.hash_algorithm.as_str(),
+            "key_algorithm": self.key_algorithm.as_str(),
+        });
+        if let Some(start) = self.condition.date_greater_than {
+            v["date_greater_than"] = start.into();
+            v["date_greater_than_utc"] = crate::time::format_utc(start).into();
+        }
+        if let Some(ip) = self.condition.ip_address {
+            v["ip_address"] = ip.to_string().into();
+        }
+        v
+    }
+}
+
+/// Appends signing parameters to `url` after `?`, or `&` when the URL already has a
+/// `?` (a URL ending in a bare `?` becomes `...?&Expires=...`, as the reference signers
+/// do) [R9]. Checks the 8,192-byte quota.
+fn assemble(url: &str, params: &[(&str, &str)]) -> Result<String> {
+    let extra: usize = params.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(url.len() + extra);
+    out.push_str(url);
+    let mut sep = if url.contains('?') { '&' } else { '?' };
+    for (k, v) in params {
+        out.push(sep);
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+        sep = '&';
+    }
+    if out.len() > MAX_URL_LEN {
+        return Err(Error::UrlTooLong {
+            length: out.len(),
+            limit: MAX_URL_LEN,
+        });
+    }
+    Ok(out)
+}
+
+impl Signer {
+    /// Signs `url` [R1]-[R4], [R9]: canned when the request allows it and `mode` does not
+    /// forbid it, custom otherwise.
+    ///
+    /// The URL is checked with [`check_url`]; a policy resource must be a valid pattern
+    /// that matches the URL ([`policy::resource_matches`]). A policy resource equal to the
+    /// URL is no pattern: that request stays canned.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), cfsign::Error> {
+    /// # let pem = std::fs::read("keys/private_key.pem").unwrap();
+    /// let key = cfsign::PrivateKey::from_pem(&pem, None, "keys/private_key.pem")?;
+    /// let signer = cfsign::Signer::new(key, cfsign::KeyPairId::new("K2JCJMDEHXQW5F")?);
+    /// let signed = signer.sign_url(
+    ///     "https://d111111abcdef8.cloudfront.net/image.jpg",
+    ///     &cfsign::UrlPolicy::expires(1767290400),
+    /// )?;
+    /// assert!(signed.url.starts_with(
+    ///     "https://d111111abcdef8.cloudfront.net/image.jpg?Expires=1767290400&Signature="
+    /// ));
+    /// assert!(signed.url.ends_with("&Key-Pair-Id=K2JCJMDEHXQW5F"));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// The errors of [`check_url`], [`policy::check_resource`] and
+    /// [`Condition::validate`]; [`Error::ResourceMismatch`] when the resource does not
+    /// cover the URL; [`Error::CannedNotPossible`]; [`Error::UrlTooLong`];
+    /// [`Error::Crypto`].
+    pub fn sign_url(&self, url: &str, request: &UrlPolicy) -> Result<SignedUrl> {
+        let mut warnings = check_url(url)?;
+        request.condition.validate()?;
+        let (resource, is_pattern) = match request.policy_resource.as_deref() {
+            Some(r) if r != url => {
+                policy::check_resource(r)?;
+                if !policy::resource_matches(r, url) {
+                    return Err(Error::ResourceMismatch {
+                        url: url.into(),
+                        resource: r.into(),
+                    });
+                }
+                // The '*' belongs to the pattern here, not to a canned resource.
+                warnings.retain(|w| *w != Warning::LiteralStar);
+                (r, true)
+            }
+            _ => (url, false),
+        };
+        let policy_type = policy::choose_type(is_pattern, &request.condition, request.mode)?;
+        let policy = Policy::new(resource, request.condition.clone());
+        self.finish(url, policy_type, policy.to_json(), policy, warnings)
+    }
+
+    /// Signs `url` with a policy document given by the user, byte for byte as written
+    /// (as the reference signers do with a caller-supplied policy).
+    ///
+    /// # Errors
+    /// The errors of [`check_url`]; [`Error::ResourceMismatch`] when the policy's resource
+    /// does not cover the URL; [`Error::UrlTooLong`]; [`Error::Crypto`].
+    pub fn sign_url_with_policy(&self, url: &str, raw: &RawPolicy) -> Result<SignedUrl> {
+        let mut warnings = check_url(url)?;
+        warnings.retain(|w| *w != Warning::LiteralStar);
+        if !raw.policy().covers(url) {
+            return Err(Error::ResourceMismatch {
+                url: url.into(),
+                resource: raw.policy().resource().into(),
+            });
+        }
+        let text = String::from_utf8_lossy(raw.bytes()).into_owned();
+        self.finish(url, PolicyType::Custom, text, raw.policy().clone(), warnings)
+    }
+
+    fn finish(
+        &self,
+        url: &str,
+        policy_type: PolicyType,
+        policy_text: String,
+        policy: Policy,
+        warnings: Vec<Warning>,
+    ) -> Result<SignedUrl> {
+        let signature = self.sign_policy(policy_text.as_bytes())?;
+        let expires = policy.condition().date_less_than.to_string();
+        let encoded_policy;
+        let mut params: Vec<(&str, &str)> = Vec::with_capacity(4);
+        match policy_type {
+            PolicyType::Canned => params.push((EXPIRES, &expires)),
+            PolicyType::Custom => {
+                encoded_policy = crate::encoding::encode(policy_text.as_bytes());
+                params.push((POLICY, &encoded_policy));
+            }
+        }
+        params.push((SIGNATURE, &signature));
+        params.push((KEY_PAIR_ID, self.key_pair_id().as_str()));
+        if let Some(h) = self.hash_algorithm().parameter() {
+            params.push((HASH_ALGORITHM, h));
+        }
+        let signed = assemble(url, &params)?;
+        Ok(SignedUrl {
+            url: signed,
+            resource: policy.resource().to_string(),
+            policy_type,
+            policy: policy_text,
+            condition: policy.statement.condition,
+            key_pair_id: self.key_pair_id().to_string(),
+            hash_algorithm: self.hash_algorithm(),
+            key_algorithm: self.key_algorithm(),
+            warnings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_clients_would_not_send() {
+        for (url, needle) in [
+            ("https://d1.net/my file.jpg", "https://d1.net/my%20file.jpg"),
+            ("https://d1.net/café.jpg", "caf%C3%A9"),
+            ("https://d1.net/a\"b", "%22"),
+            ("https://d1.net/a\\b", "%5C"),
+        ] {
+            let e = check_url(url).unwrap_err();
+            assert!(e.hint().unwrap().contains(needle), "{url}: {:?}", e.hint());
+        }
+        for (url, needle) in [
+            ("https://d1.net/a#x", "fragment"),
+            ("ftp://d1.net/a", "scheme"),
+            ("d111.cloudfront.net/a", "no scheme"),
+            ("https:/d111.cloudfront.net/a", "missing a slash"),
+            ("https:///a", "no host"),
+            ("https://d1.net/a?Expires=5", "\"Expires\""),
+            ("https://d1.net/a?x=1&Key-Pair-Id=K", "\"Key-Pair-Id\""),
+        ] {
+            let e = check_url(url).unwrap_err().to_string();
+            assert!(e.contains(needle), "{url}: {e}");
+        }
+        assert!(check_url("https://d1.net/a?expiresAt=5").unwrap().is_empty());
+    }
+
+    #[test]
+    fn warnings() {
+        assert_eq!(
+            check_url("https://bucket.s3.amazonaws.com/a").unwrap(),
+            vec![Warning::S3Endpoint { host: "bucket.s3.amazonaws.com".into() }]
+        );
+        assert_eq!(
+            check_url("https://s3.eu-west-1.amazonaws.com/b/a").unwrap().len(),
+            1
+        );
+        assert_eq!(check_url("https://d1.net/a*b").unwrap(), vec![Warning::LiteralStar]);
+        assert!(check_url("https://d111111abcdef8.cloudfront.net/a").unwrap().is_empty());
+    }
+
+    #[test]
+    fn separators() {
+        assert_eq!(assemble("https://d1.net/a", &[("A", "1"), ("B", "2")]).unwrap(), "https://d1.net/a?A=1&B=2");
+        assert_eq!(assemble("https://d1.net/a?x", &[("A", "1")]).unwrap(), "https://d1.net/a?x&A=1");
+        assert_eq!(assemble("https://d1.net/a?", &[("A", "1")]).unwrap(), "https://d1.net/a?&A=1");
+        let long = format!("https://d1.net/{}", "a".repeat(MAX_URL_LEN));
+        assert!(matches!(assemble(&long, &[]), Err(Error::UrlTooLong { .. })));
+    }
+}
