@@ -196,8 +196,9 @@ impl PrivateKey {
         let der = Zeroizing::new(block.into_contents());
         match tag.as_str() {
             "RSA PRIVATE KEY" => {
-                let key = rsa::PrivateKey::from_pkcs1_der(&der)
-                    .map_err(|e| format_err(source_name, format!("is not a valid PKCS#1 RSA key ({e})")))?;
+                let key = rsa::PrivateKey::from_pkcs1_der(&der).map_err(|e| {
+                    format_err(source_name, format!("is not a valid PKCS#1 RSA key ({e})"))
+                })?;
                 Self::from_rsa(key, source_name)
             }
             "PRIVATE KEY" => Self::from_pkcs8_der(&der, source_name),
@@ -209,7 +210,10 @@ impl PrivateKey {
                     });
                 };
                 let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der).map_err(|e| {
-                    format_err(source_name, format!("is not a valid encrypted PKCS#8 key ({e})"))
+                    format_err(
+                        source_name,
+                        format!("is not a valid encrypted PKCS#8 key ({e})"),
+                    )
                 })?;
                 let doc = info.decrypt(pass).map_err(|_| Error::Passphrase {
                     source_name: source_name.into(),
@@ -228,8 +232,9 @@ impl PrivateKey {
                 if curve != Some(OID_P256) {
                     return Err(unsupported(source_name, curve_name(curve)));
                 }
-                let secret = p256::SecretKey::from_sec1_der(&der)
-                    .map_err(|e| format_err(source_name, format!("is not a valid P-256 key ({e})")))?;
+                let secret = p256::SecretKey::from_sec1_der(&der).map_err(|e| {
+                    format_err(source_name, format!("is not a valid P-256 key ({e})"))
+                })?;
                 Ok(PrivateKey {
                     material: PrivateMaterial::EcP256(secret.into()),
                 })
@@ -267,7 +272,8 @@ impl PrivateKey {
     /// Whether PEM text holds an encrypted key (so a passphrase is needed).
     pub fn pem_is_encrypted(bytes: &[u8]) -> bool {
         let text = String::from_utf8_lossy(bytes);
-        text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED")
+        text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+            || text.contains("Proc-Type: 4,ENCRYPTED")
     }
 
     fn from_rsa(key: rsa::PrivateKey, source_name: &str) -> Result<Self> {
@@ -351,7 +357,10 @@ impl PublicKey {
                         return Err(unsupported(source_name, curve_name(curve)));
                     }
                     let key = p256::ecdsa::VerifyingKey::from_public_key_der(der).map_err(|e| {
-                        format_err(source_name, format!("is not a valid P-256 public key ({e})"))
+                        format_err(
+                            source_name,
+                            format!("is not a valid P-256 public key ({e})"),
+                        )
                     })?;
                     PublicMaterial::EcP256(key)
                 } else if oid == OID_ED25519 {
@@ -362,7 +371,10 @@ impl PublicKey {
             }
             "RSA PUBLIC KEY" => {
                 let key = rsa::PublicKey::from_pkcs1_der(der).map_err(|e| {
-                    format_err(source_name, format!("is not a valid PKCS#1 RSA public key ({e})"))
+                    format_err(
+                        source_name,
+                        format!("is not a valid PKCS#1 RSA public key ({e})"),
+                    )
                 })?;
                 check_rsa_size(key.size() * 8, source_name)?;
                 PublicMaterial::Rsa(Box::new(key))

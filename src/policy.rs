@@ -58,7 +58,9 @@ impl FromStr for PolicyMode {
             "auto" => Ok(PolicyMode::Auto),
             "canned" => Ok(PolicyMode::Canned),
             "custom" => Ok(PolicyMode::Custom),
-            _ => Err(format!("unknown policy type {s:?}: use canned, custom or auto")),
+            _ => Err(format!(
+                "unknown policy type {s:?}: use canned, custom or auto"
+            )),
         }
     }
 }
@@ -384,7 +386,9 @@ pub fn check_resource(resource: &str) -> Result<()> {
         || (scheme.contains('*')
             && (glob(scheme.as_bytes(), b"https") || glob(scheme.as_bytes(), b"http")));
     if !scheme_ok {
-        return Err(err(format!("has the scheme {scheme:?}; CloudFront serves http and https")));
+        return Err(err(format!(
+            "has the scheme {scheme:?}; CloudFront serves http and https"
+        )));
     }
     if rest.is_empty() || rest.starts_with('/') {
         return Err(err("has no host".into()));
@@ -458,7 +462,11 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 /// # Errors
 /// [`Error::CannedNotPossible`] when `mode` is [`PolicyMode::Canned`] and the request
 /// needs a custom policy.
-pub fn choose_type(is_pattern: bool, condition: &Condition, mode: PolicyMode) -> Result<PolicyType> {
+pub fn choose_type(
+    is_pattern: bool,
+    condition: &Condition,
+    mode: PolicyMode,
+) -> Result<PolicyType> {
     let mut reasons = Vec::new();
     if is_pattern {
         reasons.push("a wildcard resource");
@@ -512,9 +520,11 @@ mod parse {
         let Some(v) = cond.get(name) else {
             return Ok(None);
         };
-        let obj = v
-            .as_object()
-            .ok_or_else(|| bad(format!("{name} must be an object {{\"AWS:EpochTime\": <seconds>}}")))?;
+        let obj = v.as_object().ok_or_else(|| {
+            bad(format!(
+                "{name} must be an object {{\"AWS:EpochTime\": <seconds>}}"
+            ))
+        })?;
         only_keys(obj, &["AWS:EpochTime"], name)?;
         let t = obj
             .get("AWS:EpochTime")
@@ -539,7 +549,9 @@ mod parse {
         let text = std::str::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text"))?;
         let root: Value =
             serde_json::from_str(text).map_err(|e| bad(format!("is not valid JSON: {e}")))?;
-        let root = root.as_object().ok_or_else(|| bad("is not a JSON object"))?;
+        let root = root
+            .as_object()
+            .ok_or_else(|| bad("is not a JSON object"))?;
         only_keys(root, &["Statement"], "the policy")?;
         let statements = root
             .get("Statement")
@@ -571,15 +583,15 @@ mod parse {
             &["DateLessThan", "DateGreaterThan", "IpAddress"],
             "Condition",
         )?;
-        let date_less_than =
-            epoch(cond, "DateLessThan")?.ok_or_else(|| bad("Condition has no \"DateLessThan\" (required)"))?;
+        let date_less_than = epoch(cond, "DateLessThan")?
+            .ok_or_else(|| bad("Condition has no \"DateLessThan\" (required)"))?;
         let date_greater_than = epoch(cond, "DateGreaterThan")?;
         let ip_address = match cond.get("IpAddress") {
             None => None,
             Some(v) => {
-                let obj = v
-                    .as_object()
-                    .ok_or_else(|| bad("IpAddress must be an object {\"AWS:SourceIp\": \"a.b.c.d/n\"}"))?;
+                let obj = v.as_object().ok_or_else(|| {
+                    bad("IpAddress must be an object {\"AWS:SourceIp\": \"a.b.c.d/n\"}")
+                })?;
                 only_keys(obj, &["AWS:SourceIp"], "IpAddress")?;
                 let ip = obj
                     .get("AWS:SourceIp")
@@ -645,8 +657,14 @@ mod tests {
 
     #[test]
     fn source_ip() {
-        assert_eq!("192.0.2.10".parse::<SourceIp>().unwrap().to_string(), "192.0.2.10/32");
-        assert_eq!("0.0.0.0/0".parse::<SourceIp>().unwrap().to_string(), "0.0.0.0/0");
+        assert_eq!(
+            "192.0.2.10".parse::<SourceIp>().unwrap().to_string(),
+            "192.0.2.10/32"
+        );
+        assert_eq!(
+            "0.0.0.0/0".parse::<SourceIp>().unwrap().to_string(),
+            "0.0.0.0/0"
+        );
         for (bad, needle) in [
             ("2001:db8::/32", "IPv6"),
             ("192.0.2.0/33", "over /32"),
@@ -667,11 +685,26 @@ mod tests {
 
     #[test]
     fn wildcard_matching_is_section_bounded() {
-        assert!(resource_matches(R, "https://d111111abcdef8.cloudfront.net/videos/a.mp4"));
-        assert!(resource_matches(R, "https://d111111abcdef8.cloudfront.net/videos/a.mp4?quality=hd"));
-        assert!(!resource_matches(R, "https://d111111abcdef8.cloudfront.net/images/a.jpg"));
-        assert!(!resource_matches(R, "http://d111111abcdef8.cloudfront.net/videos/a.mp4"));
-        assert!(resource_matches("http*://d111111abcdef8.cloudfront.net/a/*", "http://d111111abcdef8.cloudfront.net/a/b.jpg"));
+        assert!(resource_matches(
+            R,
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4"
+        ));
+        assert!(resource_matches(
+            R,
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4?quality=hd"
+        ));
+        assert!(!resource_matches(
+            R,
+            "https://d111111abcdef8.cloudfront.net/images/a.jpg"
+        ));
+        assert!(!resource_matches(
+            R,
+            "http://d111111abcdef8.cloudfront.net/videos/a.mp4"
+        ));
+        assert!(resource_matches(
+            "http*://d111111abcdef8.cloudfront.net/a/*",
+            "http://d111111abcdef8.cloudfront.net/a/b.jpg"
+        ));
         assert!(resource_matches("*://d1.net/a", "https://d1.net/a"));
         assert!(resource_matches("*", "https://anything/at/all"));
         assert!(resource_matches(
@@ -679,18 +712,39 @@ mod tests {
             "https://d111111abcdef8.cloudfront.net/images/photo.jpg?size=large"
         ));
         // a host star does not reach into the path
-        assert!(!resource_matches("https://*.net/a", "https://x.net/b/x.net/a"));
-        assert!(resource_matches("https://*.cloudfront.net/a", "https://d1.cloudfront.net/a"));
-        assert!(resource_matches("https://d1.net/?.jpg", "https://d1.net/a.jpg"));
-        assert!(!resource_matches("https://d1.net/?.jpg", "https://d1.net/ab.jpg"));
+        assert!(!resource_matches(
+            "https://*.net/a",
+            "https://x.net/b/x.net/a"
+        ));
+        assert!(resource_matches(
+            "https://*.cloudfront.net/a",
+            "https://d1.cloudfront.net/a"
+        ));
+        assert!(resource_matches(
+            "https://d1.net/?.jpg",
+            "https://d1.net/a.jpg"
+        ));
+        assert!(!resource_matches(
+            "https://d1.net/?.jpg",
+            "https://d1.net/ab.jpg"
+        ));
     }
 
     #[test]
     fn choose() {
         let c = Condition::expires(5);
-        assert_eq!(choose_type(false, &c, PolicyMode::Auto).unwrap(), PolicyType::Canned);
-        assert_eq!(choose_type(true, &c, PolicyMode::Auto).unwrap(), PolicyType::Custom);
-        assert_eq!(choose_type(false, &c, PolicyMode::Custom).unwrap(), PolicyType::Custom);
+        assert_eq!(
+            choose_type(false, &c, PolicyMode::Auto).unwrap(),
+            PolicyType::Canned
+        );
+        assert_eq!(
+            choose_type(true, &c, PolicyMode::Auto).unwrap(),
+            PolicyType::Custom
+        );
+        assert_eq!(
+            choose_type(false, &c, PolicyMode::Custom).unwrap(),
+            PolicyType::Custom
+        );
         let e = choose_type(true, &c, PolicyMode::Canned).unwrap_err();
         assert!(e.to_string().contains("wildcard"), "{e}");
     }
@@ -703,15 +757,36 @@ mod tests {
         .unwrap();
         assert_eq!(p.resource(), "https://d1.net/*");
         assert_eq!(p.condition().date_less_than, 1_767_290_400);
-        assert_eq!(p.condition().ip_address.unwrap().to_string(), "192.0.2.0/24");
+        assert_eq!(
+            p.condition().ip_address.unwrap().to_string(),
+            "192.0.2.0/24"
+        );
         for (doc, needle) in [
-            (r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1767290400000}}}]}"#, "milliseconds"),
-            (r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessthan":{"AWS:EpochTime":1}}}]}"#, "spelled \"DateLessThan\""),
-            (r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1.5}}}]}"#, "whole number"),
-            (r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateGreaterThan":{"AWS:EpochTime":1}}}]}"#, "DateLessThan"),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1767290400000}}}]}"#,
+                "milliseconds",
+            ),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessthan":{"AWS:EpochTime":1}}}]}"#,
+                "spelled \"DateLessThan\"",
+            ),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1.5}}}]}"#,
+                "whole number",
+            ),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateGreaterThan":{"AWS:EpochTime":1}}}]}"#,
+                "DateLessThan",
+            ),
             (r#"{"Statement":[]}"#, "0 statements"),
-            (r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":"1"}}}]}"#, "whole number"),
-            (r#"{"Statement":[{"Resource":"ftp://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1}}}]}"#, "scheme"),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":"1"}}}]}"#,
+                "whole number",
+            ),
+            (
+                r#"{"Statement":[{"Resource":"ftp://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1}}}]}"#,
+                "scheme",
+            ),
             ("{", "valid JSON"),
         ] {
             let e = Policy::from_json(doc.as_bytes()).unwrap_err().to_string();

@@ -50,6 +50,18 @@ impl HashAlgorithm {
     }
 }
 
+impl HashAlgorithm {
+    /// The default for a key type: SHA-1 for RSA (CloudFront's default, what every
+    /// reference signer uses), SHA-256 for ECDSA P-256 (no legacy reason for SHA-1 there;
+    /// signalled with `Hash-Algorithm=SHA256`) [R15].
+    pub fn default_for(key: KeyAlgorithm) -> Self {
+        match key {
+            KeyAlgorithm::Rsa2048 => HashAlgorithm::Sha1,
+            KeyAlgorithm::EcdsaP256 => HashAlgorithm::Sha256,
+        }
+    }
+}
+
 impl FromStr for HashAlgorithm {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
@@ -123,12 +135,15 @@ pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<V
         reason: e.to_string(),
     };
     match (&key.material, hash) {
-        (PrivateMaterial::Rsa(k), HashAlgorithm::Sha1) => k.pkcs1v15_sign::<Sha1>(msg).map_err(|e| crypto(&e)),
+        (PrivateMaterial::Rsa(k), HashAlgorithm::Sha1) => {
+            k.pkcs1v15_sign::<Sha1>(msg).map_err(|e| crypto(&e))
+        }
         (PrivateMaterial::Rsa(k), HashAlgorithm::Sha256) => {
             k.pkcs1v15_sign::<Sha256>(msg).map_err(|e| crypto(&e))
         }
         (PrivateMaterial::EcP256(k), h) => {
-            let sig: p256::ecdsa::DerSignature = k.sign_prehash(&h.digest(msg)).map_err(|e| crypto(&e))?;
+            let sig: p256::ecdsa::DerSignature =
+                k.sign_prehash(&h.digest(msg)).map_err(|e| crypto(&e))?;
             Ok(sig.as_bytes().to_vec())
         }
     }
@@ -138,15 +153,22 @@ pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<V
 ///
 /// # Errors
 /// [`Error::Crypto`] when the signature does not verify.
-pub fn verify_bytes(key: &PublicKey, hash: HashAlgorithm, msg: &[u8], signature: &[u8]) -> Result<()> {
+pub fn verify_bytes(
+    key: &PublicKey,
+    hash: HashAlgorithm,
+    msg: &[u8],
+    signature: &[u8],
+) -> Result<()> {
     let bad = || Error::Crypto {
         reason: "the signature does not match".into(),
     };
     match (&key.material, hash) {
-        (PublicMaterial::Rsa(k), HashAlgorithm::Sha1) => k.pkcs1v15_verify::<Sha1>(msg, signature).map_err(|_| bad()),
-        (PublicMaterial::Rsa(k), HashAlgorithm::Sha256) => {
-            k.pkcs1v15_verify::<Sha256>(msg, signature).map_err(|_| bad())
+        (PublicMaterial::Rsa(k), HashAlgorithm::Sha1) => {
+            k.pkcs1v15_verify::<Sha1>(msg, signature).map_err(|_| bad())
         }
+        (PublicMaterial::Rsa(k), HashAlgorithm::Sha256) => k
+            .pkcs1v15_verify::<Sha256>(msg, signature)
+            .map_err(|_| bad()),
         (PublicMaterial::EcP256(k), h) => {
             let sig = p256::ecdsa::DerSignature::from_bytes(signature).map_err(|_| bad())?;
             k.verify_prehash(&h.digest(msg), &sig).map_err(|_| bad())
@@ -157,9 +179,8 @@ pub fn verify_bytes(key: &PublicKey, hash: HashAlgorithm, msg: &[u8], signature:
 /// A key, its key pair ID and a hash algorithm: everything needed to sign policies.
 ///
 /// Build it once and reuse it: parsing the key is the slow part. A `Signer` is `Send`
-/// and `Sync`, so threads can share one. Signing URLs and cookies is in
-/// [`Signer::sign_url`](crate::Signer::sign_url) and
-/// [`Signer::sign_cookies`](crate::Signer::sign_cookies).
+/// and `Sync`, so threads can share one. Signing URLs is in
+/// [`Signer::sign_url`](crate::Signer::sign_url).
 #[derive(Debug)]
 pub struct Signer {
     key: PrivateKey,
@@ -168,12 +189,14 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// A signer using SHA-1, CloudFront's default for both key types.
+    /// A signer using the key type's default hash ([`HashAlgorithm::default_for`]):
+    /// SHA-1 for RSA, SHA-256 for ECDSA.
     pub fn new(key: PrivateKey, key_pair_id: KeyPairId) -> Self {
+        let hash = HashAlgorithm::default_for(key.algorithm());
         Signer {
             key,
             key_pair_id,
-            hash: HashAlgorithm::Sha1,
+            hash,
         }
     }
 
@@ -224,17 +247,34 @@ mod tests {
 
     #[test]
     fn key_pair_ids() {
-        assert_eq!(KeyPairId::new("  K2JCJMDEHXQW5F\n").unwrap().as_str(), "K2JCJMDEHXQW5F");
+        assert_eq!(
+            KeyPairId::new("  K2JCJMDEHXQW5F\n").unwrap().as_str(),
+            "K2JCJMDEHXQW5F"
+        );
         assert!(KeyPairId::new("").is_err());
         assert!(KeyPairId::new("K2JC JMD").is_err());
-        assert!(KeyPairId::new("AKIAIOSFODNN7EXAMPLE").unwrap().looks_like_access_key());
-        assert!(!KeyPairId::new("APKAEIBAERJR2EXAMPLE").unwrap().looks_like_access_key());
+        assert!(
+            KeyPairId::new("AKIAIOSFODNN7EXAMPLE")
+                .unwrap()
+                .looks_like_access_key()
+        );
+        assert!(
+            !KeyPairId::new("APKAEIBAERJR2EXAMPLE")
+                .unwrap()
+                .looks_like_access_key()
+        );
     }
 
     #[test]
     fn hash_names() {
-        assert_eq!("sha256".parse::<HashAlgorithm>().unwrap(), HashAlgorithm::Sha256);
-        assert_eq!("SHA-1".parse::<HashAlgorithm>().unwrap(), HashAlgorithm::Sha1);
+        assert_eq!(
+            "sha256".parse::<HashAlgorithm>().unwrap(),
+            HashAlgorithm::Sha256
+        );
+        assert_eq!(
+            "SHA-1".parse::<HashAlgorithm>().unwrap(),
+            HashAlgorithm::Sha1
+        );
         assert!("md5".parse::<HashAlgorithm>().is_err());
         assert_eq!(HashAlgorithm::Sha1.parameter(), None);
     }

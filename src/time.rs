@@ -52,7 +52,10 @@ pub fn parse_time(input: &str) -> Result<i64> {
     if let Some(rest) = s.strip_prefix('-')
         && rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
     {
-        return Err(time_err(input, "is negative; times are seconds after 1970-01-01"));
+        return Err(time_err(
+            input,
+            "is negative; times are seconds after 1970-01-01",
+        ));
     }
     if s.bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
@@ -71,17 +74,28 @@ pub fn parse_time(input: &str) -> Result<i64> {
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         if t.timestamp_subsec_nanos() != 0 {
-            return Err(time_err(input, "has fractional seconds; CloudFront times are whole seconds"));
+            return Err(time_err(
+                input,
+                "has fractional seconds; CloudFront times are whole seconds",
+            ));
         }
         return Ok(t.timestamp());
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(t.and_utc().timestamp());
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0));
+        return Ok(d
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp())
+            .unwrap_or(0));
     }
     Err(time_err(input, "is not a time cfsign can read"))
 }
@@ -160,7 +174,11 @@ pub fn describe_relative(t: i64, now: i64) -> String {
         }
     }
     let text = parts.join(" ");
-    if diff > 0 { format!("in {text}") } else { format!("{text} ago") }
+    if diff > 0 {
+        format!("in {text}")
+    } else {
+        format!("{text} ago")
+    }
 }
 
 #[cfg(test)]
@@ -172,7 +190,10 @@ mod tests {
         assert_eq!(parse_time("1767225600").unwrap(), 1_767_225_600);
         assert_eq!(parse_time("2026-01-01").unwrap(), 1_767_225_600);
         assert_eq!(parse_time("2026-01-01T00:00:00Z").unwrap(), 1_767_225_600);
-        assert_eq!(parse_time("2026-01-01T02:00:00+02:00").unwrap(), 1_767_225_600);
+        assert_eq!(
+            parse_time("2026-01-01T02:00:00+02:00").unwrap(),
+            1_767_225_600
+        );
         assert_eq!(parse_time("2026-01-01T00:00:00").unwrap(), 1_767_225_600);
         assert_eq!(parse_time("2026-01-01 00:00:00").unwrap(), 1_767_225_600);
         assert_eq!(parse_time("9999-12-31T23:59:59Z").unwrap(), 253_402_300_799);
@@ -209,7 +230,10 @@ mod tests {
     #[test]
     fn formatting() {
         assert_eq!(format_utc(1_767_290_400), "2026-01-01T18:00:00Z");
-        assert_eq!(describe_relative(100 + 3 * 3600 + 12 * 60, 100), "in 3h 12m");
+        assert_eq!(
+            describe_relative(100 + 3 * 3600 + 12 * 60, 100),
+            "in 3h 12m"
+        );
         assert_eq!(describe_relative(0, 2 * 86_400), "2d ago");
     }
 }

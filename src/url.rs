@@ -121,9 +121,13 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
     let Some((scheme, rest)) = url.split_once("://") else {
         let lower = url.to_ascii_lowercase();
         if lower.starts_with("http:/") || lower.starts_with("https:/") {
-            return Err(form("is missing a slash after the scheme (write https://host/...)"));
+            return Err(form(
+                "is missing a slash after the scheme (write https://host/...)",
+            ));
         }
-        return Err(form("has no scheme: it must start with https:// or http://"));
+        return Err(form(
+            "has no scheme: it must start with https:// or http://",
+        ));
     };
     if !matches!(scheme, "http" | "https") {
         return Err(form(&format!(
@@ -147,7 +151,11 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
     }
     let mut warnings = Vec::new();
     let bare_host = host.rsplit('@').next().unwrap_or(host);
-    let bare_host = bare_host.split(':').next().unwrap_or(bare_host).to_ascii_lowercase();
+    let bare_host = bare_host
+        .split(':')
+        .next()
+        .unwrap_or(bare_host)
+        .to_ascii_lowercase();
     if is_s3_host(&bare_host) {
         warnings.push(Warning::S3Endpoint { host: bare_host });
     }
@@ -331,7 +339,13 @@ impl Signer {
             });
         }
         let text = String::from_utf8_lossy(raw.bytes()).into_owned();
-        self.finish(url, PolicyType::Custom, text, raw.policy().clone(), warnings)
+        self.finish(
+            url,
+            PolicyType::Custom,
+            text,
+            raw.policy().clone(),
+            warnings,
+        )
     }
 
     fn finish(
@@ -400,29 +414,56 @@ mod tests {
             let e = check_url(url).unwrap_err().to_string();
             assert!(e.contains(needle), "{url}: {e}");
         }
-        assert!(check_url("https://d1.net/a?expiresAt=5").unwrap().is_empty());
+        assert!(
+            check_url("https://d1.net/a?expiresAt=5")
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn warnings() {
         assert_eq!(
             check_url("https://bucket.s3.amazonaws.com/a").unwrap(),
-            vec![Warning::S3Endpoint { host: "bucket.s3.amazonaws.com".into() }]
+            vec![Warning::S3Endpoint {
+                host: "bucket.s3.amazonaws.com".into()
+            }]
         );
         assert_eq!(
-            check_url("https://s3.eu-west-1.amazonaws.com/b/a").unwrap().len(),
+            check_url("https://s3.eu-west-1.amazonaws.com/b/a")
+                .unwrap()
+                .len(),
             1
         );
-        assert_eq!(check_url("https://d1.net/a*b").unwrap(), vec![Warning::LiteralStar]);
-        assert!(check_url("https://d111111abcdef8.cloudfront.net/a").unwrap().is_empty());
+        assert_eq!(
+            check_url("https://d1.net/a*b").unwrap(),
+            vec![Warning::LiteralStar]
+        );
+        assert!(
+            check_url("https://d111111abcdef8.cloudfront.net/a")
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn separators() {
-        assert_eq!(assemble("https://d1.net/a", &[("A", "1"), ("B", "2")]).unwrap(), "https://d1.net/a?A=1&B=2");
-        assert_eq!(assemble("https://d1.net/a?x", &[("A", "1")]).unwrap(), "https://d1.net/a?x&A=1");
-        assert_eq!(assemble("https://d1.net/a?", &[("A", "1")]).unwrap(), "https://d1.net/a?&A=1");
+        assert_eq!(
+            assemble("https://d1.net/a", &[("A", "1"), ("B", "2")]).unwrap(),
+            "https://d1.net/a?A=1&B=2"
+        );
+        assert_eq!(
+            assemble("https://d1.net/a?x", &[("A", "1")]).unwrap(),
+            "https://d1.net/a?x&A=1"
+        );
+        assert_eq!(
+            assemble("https://d1.net/a?", &[("A", "1")]).unwrap(),
+            "https://d1.net/a?&A=1"
+        );
         let long = format!("https://d1.net/{}", "a".repeat(MAX_URL_LEN));
-        assert!(matches!(assemble(&long, &[]), Err(Error::UrlTooLong { .. })));
+        assert!(matches!(
+            assemble(&long, &[]),
+            Err(Error::UrlTooLong { .. })
+        ));
     }
 }

@@ -1,0 +1,299 @@
+//! Options shared by the signing commands: key, key pair ID, times, policy, output.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use cfsign::{
+    Condition, HashAlgorithm, KeyPairId, PolicyMode, PrivateKey, RawPolicy, Signer, SourceIp,
+};
+use clap::{Args, ValueEnum};
+use zeroize::Zeroizing;
+
+/// Key and key pair ID options.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Key")]
+pub struct KeyArgs {
+    /// CloudFront public key ID (from a trusted key group), for example K2JCJMDEHXQW5F.
+    #[arg(long, value_name = "ID", env = "CFSIGN_KEY_PAIR_ID")]
+    pub key_pair_id: Option<String>,
+
+    /// PEM private key file (PKCS#1, PKCS#8, encrypted PKCS#8 or SEC1; RSA 2048 or ECDSA
+    /// P-256); `-` reads it from standard input. Without it, CFSIGN_PRIVATE_KEY may hold the
+    /// PEM text itself.
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "CFSIGN_PRIVATE_KEY_FILE",
+        hide_env_values = true
+    )]
+    pub private_key: Option<PathBuf>,
+
+    /// File holding the passphrase of an encrypted key (first line). Without it:
+    /// CFSIGN_PRIVATE_KEY_PASSPHRASE, else a prompt when standard input is a terminal.
+    #[arg(long, value_name = "PATH")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Hash algorithm signed over the policy. Default: sha1 for RSA keys (CloudFront's
+    /// default), sha256 for ECDSA keys. sha256 adds Hash-Algorithm=SHA256.
+    #[arg(long, value_name = "ALG", value_parser = parse_hash)]
+    pub hash_algorithm: Option<HashAlgorithm>,
+}
+
+fn parse_hash(s: &str) -> std::result::Result<HashAlgorithm, String> {
+    s.parse()
+}
+
+/// Expiry and start-time options.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Time")]
+pub struct TimeArgs {
+    /// Valid for N whole days from now (default: 1 when no other expiry is given).
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        group = "expiry"
+    )]
+    pub days: Option<String>,
+
+    /// Valid for a duration from now: 30s, 90m, 12h, 7d, 2w, 1h30m.
+    #[arg(long, value_name = "DURATION", group = "expiry")]
+    pub expires_in: Option<String>,
+
+    /// Absolute expiry (DateLessThan): Unix seconds, a date (2026-12-31) or RFC 3339
+    /// date-time; without an offset it is UTC.
+    #[arg(
+        long,
+        visible_alias = "expires-at",
+        value_name = "WHEN",
+        group = "expiry"
+    )]
+    pub date_less_than: Option<String>,
+
+    /// Start time (DateGreaterThan), same formats; needs a custom policy.
+    #[arg(long, visible_alias = "starts-at", value_name = "WHEN")]
+    pub date_greater_than: Option<String>,
+
+    /// Reference time for relative expiries and the "already expired" check, same formats
+    /// (default: the system clock). Makes CI output reproducible.
+    #[arg(long, value_name = "WHEN")]
+    pub now: Option<String>,
+}
+
+/// Policy options.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Policy")]
+pub struct PolicyArgs {
+    /// Policy type: auto uses a custom policy exactly when needed (a wildcard resource,
+    /// a start time or an IP range); canned refuses those.
+    #[arg(long = "policy", value_name = "TYPE", default_value = "auto", value_parser = parse_mode)]
+    pub mode: PolicyMode,
+
+    /// Only viewers from this IPv4 address or CIDR range (IpAddress, AWS:SourceIp); a bare
+    /// address means /32. Needs a custom policy.
+    #[arg(long, value_name = "CIDR")]
+    pub ip_address: Option<String>,
+}
+
+fn parse_mode(s: &str) -> std::result::Result<PolicyMode, String> {
+    s.parse()
+}
+
+/// Output format of the signing command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The signed URL, one per line.
+    Text,
+    /// One JSON object per line (schema_version 1).
+    Json,
+}
+
+/// Collapses a message onto one line (control characters escaped), so that each error
+/// is one line whatever the input held.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// Prints a warning line on stderr.
+pub fn warn(msg: &str) {
+    eprintln!("cfsign: warning: {}", one_line(msg));
+}
+
+/// Reads the reference time: `--now` or the clock.
+pub fn now(args: &TimeArgs) -> Result<i64> {
+    match &args.now {
+        Some(w) => cfsign::time::parse_time(w).context("--now"),
+        None => Ok(cfsign::time::now()),
+    }
+}
+
+/// Resolves the expiry from `--days`, `--expires-in` or `--date-less-than` (default one
+/// day), and checks it is later than now.
+pub fn expiry(args: &TimeArgs, now: i64) -> Result<i64> {
+    let expires = if let Some(d) = &args.days {
+        let days: i64 = d.trim().parse().map_err(|_| {
+            anyhow!(
+                "--days {d:?} is not a whole number of days; use --expires-in for hours or minutes"
+            )
+        })?;
+        if days < 1 {
+            bail!("--days {days} must be 1 or more: the URL would already be expired");
+        }
+        days.checked_mul(cfsign::time::DAY)
+            .and_then(|s| now.checked_add(s))
+            .ok_or_else(|| anyhow!("--days {days} is too large"))?
+    } else if let Some(d) = &args.expires_in {
+        let secs = cfsign::time::parse_duration(d).context("--expires-in")?;
+        now.checked_add(secs)
+            .ok_or_else(|| anyhow!("--expires-in {d:?} is too large"))?
+    } else if let Some(w) = &args.date_less_than {
+        cfsign::time::parse_time(w).context("--date-less-than")?
+    } else {
+        now + cfsign::time::DAY
+    };
+    check_not_expired(expires, now)?;
+    Ok(expires)
+}
+
+/// Refuses an expiry at or before now.
+pub fn check_not_expired(expires: i64, now: i64) -> Result<()> {
+    if expires <= now {
+        return Err(cfsign::Error::TimeOrder {
+            what: "the expiry".into(),
+            value: expires,
+            value_utc: cfsign::time::format_utc(expires),
+            other_name: "now".into(),
+            other: now,
+            other_utc: cfsign::time::format_utc(now),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Builds the policy condition from the time and policy options.
+pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condition> {
+    let date_less_than = expiry(time, now)?;
+    let date_greater_than = time
+        .date_greater_than
+        .as_deref()
+        .map(|w| cfsign::time::parse_time(w).context("--date-greater-than"))
+        .transpose()?;
+    let ip_address = policy
+        .ip_address
+        .as_deref()
+        .map(|s| s.parse::<SourceIp>().context("--ip-address"))
+        .transpose()?;
+    if let Some(ip) = ip_address
+        && ip.is_non_public()
+    {
+        warn(&format!(
+            "--ip-address {ip} is a loopback or private range; CloudFront sees the viewer's public address, so requests will be refused"
+        ));
+    }
+    let condition = Condition {
+        date_less_than,
+        date_greater_than,
+        ip_address,
+    };
+    condition.validate()?;
+    Ok(condition)
+}
+
+/// Reads a policy file, keeping its bytes exactly, and checks it is not expired.
+pub fn policy_file(path: &PathBuf, now: i64) -> Result<RawPolicy> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read policy file {}", path.display()))?;
+    let raw = RawPolicy::new(bytes).with_context(|| format!("policy file {}", path.display()))?;
+    check_not_expired(raw.policy().condition().date_less_than, now)?;
+    Ok(raw)
+}
+
+/// Whether the key is read from standard input (`--private-key -`).
+pub fn key_from_stdin(args: &KeyArgs) -> bool {
+    args.private_key.as_deref() == Some(std::path::Path::new("-"))
+}
+
+/// Loads the key and key pair ID and builds the signer.
+pub fn signer(args: &KeyArgs) -> Result<Signer> {
+    let id = args.key_pair_id.as_deref().ok_or_else(|| {
+        anyhow!("no key pair ID: pass --key-pair-id ID or set CFSIGN_KEY_PAIR_ID")
+    })?;
+    let id = KeyPairId::new(id).context("--key-pair-id")?;
+    if id.looks_like_access_key() {
+        warn(&format!(
+            "key pair ID {id} looks like an IAM access key ID; CloudFront wants the ID of the public key in your key group"
+        ));
+    }
+    let (text, source) = key_text(args)?;
+    let passphrase = if PrivateKey::pem_is_encrypted(&text) {
+        passphrase(args, &source)?
+    } else {
+        None
+    };
+    let key = PrivateKey::from_pem(&text, passphrase.as_ref().map(|p| p.as_bytes()), &source)?;
+    let mut signer = Signer::new(key, id);
+    if let Some(h) = args.hash_algorithm {
+        signer = signer.with_hash_algorithm(h);
+    }
+    Ok(signer)
+}
+
+fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
+    if let Some(path) = &args.private_key {
+        if key_from_stdin(args) {
+            let mut buf = Zeroizing::new(Vec::new());
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .context("cannot read the private key from standard input")?;
+            return Ok((buf, "private key on standard input".into()));
+        }
+        let bytes = std::fs::read(path).map_err(|e| cfsign::Error::Read {
+            what: "private key".into(),
+            path: path.display().to_string(),
+            reason: match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".into(),
+                _ => e.to_string(),
+            },
+        })?;
+        return Ok((Zeroizing::new(bytes), path.display().to_string()));
+    }
+    match std::env::var("CFSIGN_PRIVATE_KEY") {
+        Ok(text) if !text.trim().is_empty() => Ok((
+            Zeroizing::new(text.into_bytes()),
+            "CFSIGN_PRIVATE_KEY".into(),
+        )),
+        _ => bail!(
+            "no private key: pass --private-key PATH, or set CFSIGN_PRIVATE_KEY_FILE (a path) or CFSIGN_PRIVATE_KEY (the PEM text)"
+        ),
+    }
+}
+
+fn passphrase(args: &KeyArgs, source: &str) -> Result<Option<Zeroizing<String>>> {
+    if let Some(path) = &args.passphrase_file {
+        let text = Zeroizing::new(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read --passphrase-file {}", path.display()))?,
+        );
+        let first = text.lines().next().unwrap_or_default();
+        return Ok(Some(Zeroizing::new(first.to_string())));
+    }
+    if let Ok(p) = std::env::var("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
+        return Ok(Some(Zeroizing::new(p)));
+    }
+    if std::io::stdin().is_terminal() && !key_from_stdin(args) {
+        let p = rpassword::prompt_password(format!("Passphrase for {source}: "))
+            .context("cannot read the passphrase from the terminal")?;
+        return Ok(Some(Zeroizing::new(p)));
+    }
+    Ok(None)
+}

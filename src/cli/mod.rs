@@ -1,0 +1,129 @@
+//! Command-line parsing, output and exit codes. Turns raw arguments into library types
+//! once; never builds policies, JSON policies or base64 itself.
+
+mod common;
+mod sign;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// Exit status: everything worked.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: some inputs could not be signed (bad URL lines), or (verify) CloudFront
+/// would refuse the request.
+pub const EXIT_INPUT: u8 = 1;
+/// Exit status: usage or configuration error (bad options, key, key pair ID, time).
+pub const EXIT_USAGE: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Examples:
+  cfsign https://d111111abcdef8.cloudfront.net/test.webp --days 1 \\
+      --private-key keys/private_key.pem --key-pair-id K2JCJMDEHXQW5F
+  export CFSIGN_PRIVATE_KEY_FILE=key.pem CFSIGN_KEY_PAIR_ID=K2JCJMDEHXQW5F
+  cfsign https://d111111abcdef8.cloudfront.net/report.pdf --expires-in 90m --format json
+  cfsign https://d111111abcdef8.cloudfront.net/videos/a.mp4 --days 7 \\
+      --policy-resource 'https://d111111abcdef8.cloudfront.net/videos/*' --ip-address 192.0.2.0/24
+  cat urls.txt | cfsign --date-less-than 2026-12-31 > signed.txt
+
+Environment:
+  CFSIGN_PRIVATE_KEY_FILE         path of the PEM private key (as --private-key)
+  CFSIGN_PRIVATE_KEY              the PEM text itself (CI secrets; literal \\n and CRLF are repaired)
+  CFSIGN_PRIVATE_KEY_PASSPHRASE   passphrase of an encrypted key
+  CFSIGN_KEY_PAIR_ID              CloudFront public key ID (as --key-pair-id)
+
+Exit status:
+  0  every URL was signed
+  1  some inputs could not be signed (each reported on stderr as `line N: reason`)
+  2  usage or configuration error (options, key, key pair ID, times); nothing was signed";
+
+/// Create Amazon CloudFront signed URLs: canned and custom policies, RSA and ECDSA keys.
+///
+/// With no subcommand, signs each URL given (or each line of standard input) and prints
+/// one signed URL per line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cfsign",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    sign: sign::SignArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sign URLs (the default when no subcommand is given).
+    #[command(after_help = AFTER_HELP)]
+    Sign(sign::SignArgs),
+}
+
+/// An error already reported to the user, carrying the exit status to use.
+#[derive(Debug)]
+pub struct Reported(pub u8);
+
+/// Prints `cfsign: error: MESSAGE` and, when there is one, `hint: HINT` to stderr.
+pub fn report(err: &anyhow::Error) {
+    eprintln!("cfsign: error: {}", common::one_line(&format!("{err:#}")));
+    if let Some(hint) = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<cfsign::Error>())
+        .and_then(cfsign::Error::hint)
+    {
+        eprintln!("hint: {hint}");
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Parses arguments, runs the command, reports errors and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Sign(args)) => sign::run(args),
+        None => {
+            if cli.sign.urls.is_empty() && std::io::stdin().is_terminal() {
+                let _ = Cli::command().print_help();
+                eprintln!("\ncfsign: error: no URL given and standard input is a terminal");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            sign::run(cli.sign)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
+        Err(e) => match e.downcast_ref::<Reported>() {
+            Some(Reported(code)) => ExitCode::from(*code),
+            None => {
+                report(&e);
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
+}
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "already reported (exit {})", self.0)
+    }
+}
+
+impl std::error::Error for Reported {}
