@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cookies;
 pub mod encoding;
 pub mod error;
 pub mod key;
