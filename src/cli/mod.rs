@@ -2,6 +2,7 @@
 //! once; never builds policies, JSON policies or base64 itself.
 
 mod common;
+mod cookies;
 mod sign;
 
 use std::io::IsTerminal;
@@ -61,6 +62,10 @@ enum Command {
     /// Sign URLs (the default when no subcommand is given).
     #[command(after_help = AFTER_HELP)]
     Sign(sign::SignArgs),
+    /// Sign cookies for a resource pattern: Set-Cookie headers, a Cookie header, JSON or
+    /// a cookie jar.
+    #[command(after_help = cookies::AFTER_HELP)]
+    Cookies(cookies::CookiesArgs),
 }
 
 /// An error already reported to the user, carrying the exit status to use.
@@ -98,6 +103,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Sign(args)) => sign::run(args),
+        Some(Command::Cookies(args)) => cookies::run(args),
         None => {
             if cli.sign.urls.is_empty() && std::io::stdin().is_terminal() {
                 let _ = Cli::command().print_help();
