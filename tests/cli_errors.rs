@@ -381,7 +381,10 @@ fn policy_canned_with_custom_only_options_is_a_configuration_error() {
             ],
             "a wildcard resource",
         ),
-        (["--date-greater-than", "2025-12-01T12:00:00Z"], "a start time"),
+        (
+            ["--date-greater-than", "2025-12-01T12:00:00Z"],
+            "a start time",
+        ),
         (["--ip-address", "192.0.2.0/24"], "an IP range"),
     ] {
         assert_refused(
