@@ -100,3 +100,24 @@ fn only_one_expiry_option() {
         stderr(&out)
     );
 }
+
+/// Regression: a policy file expiring at 9999-12-31T23:59:59Z (12 digits) was refused
+/// as "looks like milliseconds".
+#[test]
+fn policy_file_expiring_in_year_9999_signs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.json");
+    let policy = r#"{"Statement":[{"Resource":"https://d111111abcdef8.cloudfront.net/*","Condition":{"DateLessThan":{"AWS:EpochTime":253402300799}}}]}"#;
+    std::fs::write(&path, policy).unwrap();
+    let out = cfsign_rsa()
+        .arg(IMAGE_URL)
+        .arg("--policy-file")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let url = stdout(&out);
+    let sent =
+        cfsign::encoding::decode("Policy", param(url.trim_end(), "Policy").unwrap()).unwrap();
+    assert_eq!(sent, policy.as_bytes());
+}
