@@ -47,8 +47,12 @@ pub enum Error {
         problem: String,
     },
     /// The signed URL would be longer than CloudFront's 8,192-byte quota.
-    #[error("the signed URL would be {length} bytes, over CloudFront's limit of {limit} bytes")]
+    #[error(
+        "URL {url:?} would be {length} bytes once signed, over CloudFront's limit of {limit} bytes"
+    )]
     UrlTooLong {
+        /// The URL as given (before signing).
+        url: String,
         /// Length of the signed URL in bytes.
         length: usize,
         /// CloudFront's quota (8,192).

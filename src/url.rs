@@ -264,6 +264,7 @@ fn assemble(url: &str, params: &[(&str, &str)]) -> Result<String> {
     }
     if out.len() > MAX_URL_LEN {
         return Err(Error::UrlTooLong {
+            url: url.into(),
             length: out.len(),
             limit: MAX_URL_LEN,
         });

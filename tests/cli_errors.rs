@@ -115,7 +115,7 @@ fn signed_url_over_8192_bytes() {
             .arg(url_of(8192 - 400))
             .args(["--date-less-than", "1767290400"]),
         INPUT,
-        "the signed URL would be 8193 bytes, over CloudFront's limit of 8192 bytes",
+        "aaaa\" would be 8193 bytes once signed, over CloudFront's limit of 8192 bytes",
     );
 }
 
