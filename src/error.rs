@@ -184,6 +184,12 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A new key could not be generated or written out (`cfsign keygen`).
+    #[error("key generation failed: {reason}")]
+    KeyGeneration {
+        /// The backend's reason.
+        reason: String,
+    },
     /// The cryptographic backend failed to sign or verify.
     #[error("signing failed: {reason}")]
     Crypto {
@@ -249,7 +255,9 @@ impl Error {
             Error::Base64 { .. } => {
                 "CloudFront base64 uses - _ ~ where standard base64 uses + = /".into()
             }
-            Error::Read { .. } | Error::Crypto { .. } => return None,
+            Error::Read { .. } | Error::Crypto { .. } | Error::KeyGeneration { .. } => {
+                return None;
+            }
         })
     }
 }
