@@ -454,12 +454,74 @@ pub struct Verification {
     pub policy_type: Option<PolicyType>,
     /// The policy bytes that the signature covers (rebuilt for canned), when known.
     pub policy: Option<String>,
+    /// The policy, when it was read.
+    pub parsed_policy: Option<Policy>,
     /// The hash algorithm claimed by the request.
     pub hash_algorithm: HashAlgorithm,
     /// The algorithm of the key that checked the signature, when one did.
     pub key_algorithm: Option<KeyAlgorithm>,
     /// Remarks: checks skipped (no client IP), a fragment ignored.
     pub notes: Vec<String>,
+}
+
+impl Verification {
+    /// Whether CloudFront would serve the request.
+    pub fn serves(&self) -> bool {
+        self.verdict == Verdict::Serve
+    }
+
+    /// The documented JSON object (`schema_version` 1): `verdict` (`serve` or `refuse`),
+    /// `http_status` (200 or 403), `error_code` (CloudFront's code or `null`), `reason`
+    /// (a stable id such as `expired` or `signature_mismatch_query_changed`), `message`,
+    /// `hint`, `signed_url` (the URL that was actually signed, when a diagnosis found it),
+    /// `url`, `key_pair_id`, `policy_type`, `policy`, `resource`, `expires`,
+    /// `expires_utc`, `date_greater_than`, `ip_address`, `hash_algorithm`,
+    /// `key_algorithm`, `notes`. Absent values are `null`; times are Unix seconds.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (code, id, message, hint, signed_url) = match &self.verdict {
+            Verdict::Serve => (None, None, None, None, None),
+            Verdict::Refuse(r) => (
+                Some(r.code().as_str()),
+                Some(r.id()),
+                Some(r.to_string()),
+                Some(r.hint()),
+                match r {
+                    Reason::SignatureMismatch {
+                        diagnosis:
+                            Some(
+                                Diagnosis::ParameterAppended { signed_url, .. }
+                                | Diagnosis::ReEncoded { signed_url, .. },
+                            ),
+                    } => Some(signed_url.clone()),
+                    _ => None,
+                },
+            ),
+        };
+        let p = self.parsed_policy.as_ref();
+        let c = p.map(Policy::condition);
+        serde_json::json!({
+            "schema_version": 1,
+            "verdict": if self.serves() { "serve" } else { "refuse" },
+            "http_status": if self.serves() { 200 } else { 403 },
+            "error_code": code,
+            "reason": id,
+            "message": message,
+            "hint": hint,
+            "signed_url": signed_url,
+            "url": self.url,
+            "key_pair_id": self.key_pair_id,
+            "policy_type": self.policy_type.map(PolicyType::as_str),
+            "policy": self.policy,
+            "resource": p.map(Policy::resource),
+            "expires": c.map(|c| c.date_less_than),
+            "expires_utc": c.map(|c| crate::time::format_utc(c.date_less_than)),
+            "date_greater_than": c.and_then(|c| c.date_greater_than),
+            "ip_address": c.and_then(|c| c.ip_address).map(|ip| ip.to_string()),
+            "hash_algorithm": self.hash_algorithm.as_str(),
+            "key_algorithm": self.key_algorithm.map(KeyAlgorithm::as_str),
+            "notes": self.notes,
+        })
+    }
 }
 
 /// The signing values of a request, wherever they came from (query or cookies).
@@ -656,6 +718,7 @@ impl Check<'_> {
             key_pair_id: None,
             policy_type: None,
             policy: None,
+            parsed_policy: None,
             hash_algorithm: HashAlgorithm::Sha1,
             key_algorithm: None,
             notes: Vec::new(),
@@ -715,6 +778,7 @@ impl Check<'_> {
         };
         out.policy_type = Some(policy_type);
         out.policy = Some(String::from_utf8_lossy(&policy_bytes).into_owned());
+        out.parsed_policy = Some(policy.clone());
         // 5. The signature
         let hash = match v.hash_algorithm.as_deref() {
             None => HashAlgorithm::Sha1,
@@ -776,6 +840,29 @@ impl Check<'_> {
         policy: &Policy,
         signature: &[u8],
     ) -> Option<Diagnosis> {
+        let other = other_hash(hash);
+        let bytes = match policy_type {
+            PolicyType::Canned => policy.to_json().into_bytes(),
+            PolicyType::Custom => self
+                .split
+                .values
+                .policy
+                .as_deref()
+                .and_then(|p| encoding::decode("Policy", p).ok())
+                .unwrap_or_default(),
+        };
+        if let TrustedKeys::Group(map) = self.keys {
+            for (id, k) in map {
+                if std::ptr::eq(k, key) {
+                    continue;
+                }
+                if verifies(k, hash, &bytes, signature) || verifies(k, other, &bytes, signature) {
+                    return Some(Diagnosis::OtherKey {
+                        key_pair_id: id.clone(),
+                    });
+                }
+            }
+        }
         let (fixed, expected) = expected_len(key.algorithm());
         let bad_len = if fixed {
             signature.len() != 256
@@ -788,31 +875,11 @@ impl Check<'_> {
                 expected,
             });
         }
-        let bytes = match policy_type {
-            PolicyType::Canned => policy.to_json().into_bytes(),
-            PolicyType::Custom => self
-                .split
-                .values
-                .policy
-                .as_deref()
-                .and_then(|p| encoding::decode("Policy", p).ok())
-                .unwrap_or_default(),
-        };
-        let other = other_hash(hash);
         if verifies(key, other, &bytes, signature) {
             return Some(Diagnosis::HashAlgorithm {
                 claimed: hash,
                 signed_with: other,
             });
-        }
-        if let TrustedKeys::Group(map) = self.keys {
-            for (id, k) in map {
-                if verifies(k, hash, &bytes, signature) || verifies(k, other, &bytes, signature) {
-                    return Some(Diagnosis::OtherKey {
-                        key_pair_id: id.clone(),
-                    });
-                }
-            }
         }
         if policy_type != PolicyType::Canned || !self.url_diagnoses {
             return None;
