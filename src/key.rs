@@ -428,7 +428,7 @@ fn keygen_err(e: impl fmt::Display) -> Error {
 
 impl PrivateKey {
     /// Generates a new key CloudFront accepts: RSA with a 2048-bit modulus and exponent
-    /// 65537, or ECDSA P-256 [R12], from the operating system's random number generator.
+    /// 65537, or ECDSA P-256 \[R12\], from the operating system's random number generator.
     ///
     /// # Errors
     /// [`Error::KeyGeneration`] when the system random number generator fails.
@@ -448,7 +448,7 @@ impl PrivateKey {
     }
 
     /// The key as PEM PKCS#8 (`PRIVATE KEY`), or, with a passphrase, as encrypted PKCS#8
-    /// (`ENCRYPTED PRIVATE KEY`, PBES2 with scrypt and AES-256-CBC) [R16]. LF line ends.
+    /// (`ENCRYPTED PRIVATE KEY`, PBES2 with scrypt and AES-256-CBC) \[R16\]. LF line ends.
     /// The text is zeroized when dropped.
     ///
     /// # Errors

@@ -12,10 +12,10 @@
 //! 4. exactly one of `Expires` / `Policy`, a whole-number `Expires`, a `Policy` that
 //!    decodes and parses strictly, else `MalformedPolicy`;
 //! 5. the signature matches the policy bytes (the canned policy rebuilt from the URL
-//!    without its signing parameters [R1], [R2]), else `AccessDenied`; when it can tell,
+//!    without its signing parameters \[R1\], \[R2\]), else `AccessDenied`; when it can tell,
 //!    the reason says why ([`Diagnosis`]);
 //! 6. the time before `DateLessThan` and after `DateGreaterThan`, the client IP inside
-//!    `IpAddress` (when one is given), the URL matched by the policy's `Resource` [R5],
+//!    `IpAddress` (when one is given), the URL matched by the policy's `Resource` \[R5\],
 //!    else `AccessDenied`.
 //!
 //! CloudFront documents the error codes but not the order between the two `Malformed`
@@ -72,7 +72,7 @@ impl fmt::Display for ErrorCode {
 #[non_exhaustive]
 pub enum Diagnosis {
     /// The signature matches with the other hash algorithm: the `Hash-Algorithm`
-    /// parameter (or cookie) disagrees with how the policy was signed [R15].
+    /// parameter (or cookie) disagrees with how the policy was signed \[R15\].
     HashAlgorithm {
         /// What the URL (or cookie) says: SHA-1 when the parameter is absent.
         claimed: HashAlgorithm,
@@ -88,7 +88,7 @@ pub enum Diagnosis {
         signed_url: String,
     },
     /// The URL was re-encoded after signing: another spelling of it verifies (canned
-    /// policies only) [R10].
+    /// policies only) \[R10\].
     ReEncoded {
         /// What changed, for example `%7E was written as ~`.
         change: String,
@@ -159,27 +159,27 @@ pub enum Reason {
     /// `MalformedSignature`: no `Signature`.
     MissingSignature,
     /// `MalformedSignature`: the signature is not CloudFront base64 (wrong alphabet,
-    /// truncated) [R8].
+    /// truncated) \[R8\].
     SignatureEncoding {
         /// What is wrong (from [`encoding::decode`]).
         problem: String,
     },
     /// `MalformedPolicy`: neither `Expires` nor `Policy`.
     MissingPolicy,
-    /// `MalformedPolicy`: both `Expires` and `Policy` [R9].
+    /// `MalformedPolicy`: both `Expires` and `Policy` \[R9\].
     BothExpiresAndPolicy,
     /// `MalformedPolicy`: `Expires` is not a whole number of seconds.
     BadExpires {
         /// The value found.
         value: String,
     },
-    /// `MalformedPolicy`: `Policy` is not CloudFront base64 [R8].
+    /// `MalformedPolicy`: `Policy` is not CloudFront base64 \[R8\].
     PolicyEncoding {
         /// What is wrong.
         problem: String,
     },
     /// `MalformedPolicy`: the decoded policy is not a valid policy (invalid JSON, wrong
-    /// names, milliseconds, ...) [R3].
+    /// names, milliseconds, ...) \[R3\].
     PolicyInvalid {
         /// What is wrong (from [`Policy::from_json`]).
         problem: String,
@@ -215,7 +215,7 @@ pub enum Reason {
         /// The policy's range.
         range: SourceIp,
     },
-    /// `AccessDenied`: the requested URL is not matched by the policy's `Resource` [R5].
+    /// `AccessDenied`: the requested URL is not matched by the policy's `Resource` \[R5\].
     ResourceMismatch {
         /// The URL requested (without signing parameters).
         url: String,
@@ -537,7 +537,7 @@ pub(crate) struct SigningValues {
 /// A signed URL taken apart, byte-faithfully.
 #[derive(Debug, Clone)]
 pub(crate) struct SplitUrl {
-    /// The URL without the signing parameters and their separators [R9].
+    /// The URL without the signing parameters and their separators \[R9\].
     pub(crate) base: String,
     /// The user's query pairs that come after the first signing parameter.
     appended: Vec<String>,
@@ -921,7 +921,7 @@ fn parse_expires(e: &str) -> Result<i64, Reason> {
 
 /// Verifies a signed URL as CloudFront would, for a request at `ctx.at` from
 /// `ctx.client_ip`. The canned policy is rebuilt from the URL without its signing
-/// parameters, byte for byte [R1], [R2]; a `#fragment` is ignored (clients never send it).
+/// parameters, byte for byte \[R1\], \[R2\]; a `#fragment` is ignored (clients never send it).
 ///
 /// ```
 /// use cfsign::verify::{verify_url, RequestContext, TrustedKeys, Verdict};
@@ -945,7 +945,7 @@ pub fn verify_url(signed_url: &str, keys: &TrustedKeys, ctx: RequestContext) -> 
     .run()
 }
 
-/// Verifies signed cookies (name, value pairs; names are case-sensitive [R17]) for a
+/// Verifies signed cookies (name, value pairs; names are case-sensitive \[R17\]) for a
 /// request of `url`, as CloudFront would. Signing parameters in the URL's query are
 /// ignored here; the canned policy is rebuilt from `url` as given.
 pub fn verify_cookies(
@@ -1136,6 +1136,166 @@ mod tests {
         assert_eq!(
             Reason::SignatureMismatch { diagnosis: None }.code(),
             ErrorCode::AccessDenied
+        );
+    }
+
+    fn demo_key() -> crate::PrivateKey {
+        let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/private_key.pem"))
+            .expect("demo key");
+        crate::PrivateKey::from_pem(&pem, None, "demo").expect("key")
+    }
+
+    const CTX: RequestContext = RequestContext {
+        at: 1_767_280_000,
+        client_ip: None,
+    };
+
+    /// A custom-policy URL whose Policy is `policy_text`, correctly signed.
+    fn custom_url(key: &crate::PrivateKey, policy_text: &str) -> String {
+        let sig = sign::sign_bytes(key, HashAlgorithm::Sha1, policy_text.as_bytes()).unwrap();
+        format!(
+            "https://d1.net/a?Policy={}&Signature={}&Key-Pair-Id=K1",
+            encoding::encode(policy_text.as_bytes()),
+            encoding::encode(&sig)
+        )
+    }
+
+    fn refusal(v: Verification) -> Reason {
+        match v.verdict {
+            Verdict::Refuse(r) => r,
+            Verdict::Serve => panic!("served"),
+        }
+    }
+
+    #[test]
+    fn malformed_policies_are_malformed_policy() {
+        let key = demo_key();
+        let keys = TrustedKeys::Single {
+            key: key.public_key(),
+            key_pair_id: None,
+        };
+        for (doc, needle) in [
+            ("{", "is not valid JSON"),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessthan":{"AWS:EpochTime":1767290400}}}]}"#,
+                "spelled \"DateLessThan\"",
+            ),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1767290400000}}}]}"#,
+                "milliseconds",
+            ),
+        ] {
+            let r = refusal(verify_url(&custom_url(&key, doc), &keys, CTX));
+            assert_eq!(r.code(), ErrorCode::MalformedPolicy, "{doc}");
+            assert!(r.to_string().contains(needle), "{doc}: {r}");
+        }
+        let r = refusal(verify_url(
+            "https://d1.net/a?Policy=e30=&Signature=AAAA&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r.id(), "policy_encoding");
+        let r = refusal(verify_url(
+            "https://d1.net/a?Expires=17672904O0&Signature=AAAA&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(
+            r,
+            Reason::BadExpires {
+                value: "17672904O0".into()
+            }
+        );
+        let r = refusal(verify_url(
+            "https://d1.net/a?Signature=AAAA&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r, Reason::MissingPolicy);
+        let r = refusal(verify_url(
+            "https://d1.net/a?Expires=1767290400&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r, Reason::MissingSignature);
+        assert_eq!(r.code(), ErrorCode::MalformedSignature);
+        let r = refusal(verify_url(
+            "https://d1.net/a?Expires=1767290400&Signature=AAAA&Key-Pair-Id=",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r, Reason::MissingKeyPairId);
+    }
+
+    #[test]
+    fn custom_policy_serves_and_reports_what_it_read() {
+        let key = demo_key();
+        let keys = TrustedKeys::Single {
+            key: key.public_key(),
+            key_pair_id: Some("K1".into()),
+        };
+        let doc = r#"{"Statement":[{"Resource":"https://d1.net/*","Condition":{"DateLessThan":{"AWS:EpochTime":1767290400}}}]}"#;
+        let v = verify_url(&custom_url(&key, doc), &keys, CTX);
+        assert_eq!(v.verdict, Verdict::Serve);
+        assert_eq!(v.policy_type, Some(PolicyType::Custom));
+        assert_eq!(v.policy.as_deref(), Some(doc));
+        assert_eq!(v.url, "https://d1.net/a");
+        let j = v.to_json();
+        assert_eq!(j["verdict"], "serve");
+        assert_eq!(j["resource"], "https://d1.net/*");
+        let bad = custom_url(&key, doc).replace("Hash", "x") + "&Hash-Algorithm=MD5";
+        assert_eq!(
+            refusal(verify_url(&bad, &keys, CTX)),
+            Reason::UnknownHashAlgorithm {
+                value: "MD5".into()
+            }
+        );
+    }
+
+    #[test]
+    fn re_encoded_plus_is_diagnosed() {
+        let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
+        let signed = signer
+            .sign_url(
+                "https://d1.net/a%20b.jpg",
+                &crate::UrlPolicy::expires(1_767_290_400),
+            )
+            .unwrap();
+        let keys = TrustedKeys::Single {
+            key: signer.public_key(),
+            key_pair_id: None,
+        };
+        let r = refusal(verify_url(&signed.url.replace("%20", "+"), &keys, CTX));
+        assert_eq!(
+            r,
+            Reason::SignatureMismatch {
+                diagnosis: Some(Diagnosis::ReEncoded {
+                    change: "%20 was written as +".into(),
+                    signed_url: "https://d1.net/a%20b.jpg".into(),
+                })
+            }
+        );
+    }
+
+    #[test]
+    fn fragment_is_ignored_with_a_note() {
+        let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
+        let signed = signer
+            .sign_url(
+                "https://d1.net/a.jpg",
+                &crate::UrlPolicy::expires(1_767_290_400),
+            )
+            .unwrap();
+        let keys = TrustedKeys::Single {
+            key: signer.public_key(),
+            key_pair_id: None,
+        };
+        let v = verify_url(&format!("{}#t=10", signed.url), &keys, CTX);
+        assert_eq!(v.verdict, Verdict::Serve);
+        assert!(
+            v.notes[0].contains("\"#t=10\" was ignored"),
+            "{:?}",
+            v.notes
         );
     }
 }
