@@ -184,6 +184,45 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A cookie `Domain` that browsers would refuse, or that does not cover the resource's
+    /// host \[R18\].
+    #[error("cookie domain {domain:?} {problem}")]
+    CookieDomain {
+        /// The domain as given.
+        domain: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A cookie attribute (`Path`, `Max-Age`, `Expires`, or a missing `Domain`) that
+    /// browsers would refuse or misread \[R18\].
+    #[error(
+        "cookie {attribute}{} {problem}",
+        if value.is_empty() { String::new() } else { format!(" {value:?}") }
+    )]
+    CookieAttribute {
+        /// The attribute: `Path`, `Max-Age`, `Expires`, `Domain`.
+        attribute: String,
+        /// The value as given (empty when it is missing).
+        value: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A signed cookie would be larger than browsers keep.
+    #[error("cookie {name} would be {length} bytes, over the {limit} bytes browsers keep")]
+    CookieTooLong {
+        /// The cookie name.
+        name: String,
+        /// Name plus value, in bytes.
+        length: usize,
+        /// The limit (4,096).
+        limit: usize,
+    },
+    /// A `Cookie` request header could not be read.
+    #[error("Cookie header {problem}")]
+    CookieHeader {
+        /// What is wrong, quoting the offending piece.
+        problem: String,
+    },
     /// A new key could not be generated or written out (`cfsign keygen`).
     #[error("key generation failed: {reason}")]
     KeyGeneration {
@@ -254,6 +293,28 @@ impl Error {
             Error::WrongKeyKind { expected, .. } => format!("give the {expected} file"),
             Error::Base64 { .. } => {
                 "CloudFront base64 uses - _ ~ where standard base64 uses + = /".into()
+            }
+            Error::CookieDomain { domain, .. }
+                if domain
+                    .trim_start_matches(['*', '.'])
+                    .eq_ignore_ascii_case("cloudfront.net") =>
+            {
+                "leave the domain out so the cookies belong to the distribution's own host (d111111abcdef8.cloudfront.net); to share them with your site, add an alternate domain name (cdn.example.com) to the distribution and use the domain example.com".into()
+            }
+            Error::CookieDomain { .. } => {
+                "give the resource's host or a parent of it, without scheme, port or wildcard: example.com covers cdn.example.com".into()
+            }
+            Error::CookieAttribute { attribute, .. } => match attribute.as_str() {
+                "Path" => "a cookie Path is a plain URL path prefix such as /videos/ (no wildcards)".into(),
+                "Max-Age" => "give seconds (3600) or a duration (1h)".into(),
+                "Domain" => "give the cookie domain, for example example.com".into(),
+                _ => "give a time between 1970 and 9999".into(),
+            },
+            Error::CookieTooLong { .. } => {
+                "shorten the policy resource, for example with a * wildcard".into()
+            }
+            Error::CookieHeader { .. } => {
+                "give name=value pairs separated by '; ', for example CloudFront-Expires=1767290400; CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F".into()
             }
             Error::Read { .. } | Error::Crypto { .. } | Error::KeyGeneration { .. } => {
                 return None;

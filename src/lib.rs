@@ -6,6 +6,8 @@
 //! | --- | --- |
 //! | load a private key (PEM: PKCS#1, PKCS#8, encrypted PKCS#8, SEC1) | [`PrivateKey::from_pem`], [`PrivateKey::from_pem_file`] |
 //! | sign URLs | [`Signer::new`] then [`Signer::sign_url`] with a [`UrlPolicy`] |
+//! | sign cookies (`Set-Cookie`, `Cookie:`, JSON, cookie jar) | [`Signer::sign_cookies`] with a [`CookiePolicy`], giving [`SignedCookies`] |
+//! | read a `Cookie:` header back | [`cookies::parse_cookie_header`] |
 //! | sign with a policy document written by hand | [`RawPolicy::new`], [`Signer::sign_url_with_policy`] |
 //! | build or read policy JSON | [`Policy`], [`Condition`], [`SourceIp`] |
 //! | CloudFront's base64 | [`encoding::encode`], [`encoding::decode`] |
@@ -45,6 +47,7 @@ pub mod time;
 pub mod url;
 pub mod verify;
 
+pub use cookies::{CookieAttributes, CookiePolicy, SignedCookies};
 pub use error::{Error, Result};
 pub use key::{KeyAlgorithm, PrivateKey, PublicKey};
 pub use policy::{Condition, Policy, PolicyMode, PolicyType, RawPolicy, SourceIp, Statement};

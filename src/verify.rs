@@ -994,21 +994,24 @@ pub(crate) fn values_from_cookies(cookies: &[(String, String)]) -> SigningValues
 }
 
 /// Reads cookies from the forms `cfsign cookies` prints and browsers or tools export:
-/// a `Cookie:` header (`a=b; c=d`, with or without the `Cookie:` prefix), `Set-Cookie:`
-/// lines (attributes after the first `;` are dropped), a JSON object holding a
-/// `cookies` object of name → value (or that object itself), or a Netscape cookie jar
-/// (tab-separated, name and value in the last two fields). Lines starting with `#` are
-/// comments (except `#HttpOnly_` jar lines). Values are kept as written.
-pub fn parse_cookie_text(text: &str) -> Vec<(String, String)> {
+/// `Set-Cookie:` lines (attributes after the first `;` are dropped), a `Cookie:` header
+/// (read by [`cookies::parse_cookie_header`]; the `Cookie:` prefix is optional), a JSON
+/// object holding a `cookies` object of name → value (or that object itself), or a
+/// Netscape cookie jar (seven tab-separated fields; `#HttpOnly_` lines are cookies, other
+/// `#` lines comments). Values are kept as written.
+///
+/// # Errors
+/// [`crate::Error::CookieHeader`] for a header line that is not `name=value` pairs.
+pub fn parse_cookie_text(text: &str) -> crate::Result<Vec<(String, String)>> {
     if let Ok(serde_json::Value::Object(root)) = serde_json::from_str(text.trim()) {
         let obj = match root.get("cookies") {
             Some(serde_json::Value::Object(c)) => c.clone(),
             _ => root,
         };
-        return obj
+        return Ok(obj
             .iter()
             .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-            .collect();
+            .collect());
     }
     let mut out = Vec::new();
     for raw in text.lines() {
@@ -1027,27 +1030,14 @@ pub fn parse_cookie_text(text: &str) -> Vec<(String, String)> {
             continue;
         }
         let trimmed = line.trim();
-        let lower = trimmed.to_ascii_lowercase();
-        if lower.starts_with("set-cookie:") {
-            let rest = &trimmed["set-cookie:".len()..];
-            let first = rest.split(';').next().unwrap_or_default();
-            if let Some((n, v)) = first.trim().split_once('=') {
-                out.push((n.trim().to_string(), v.trim().to_string()));
-            }
+        if trimmed.len() >= 11 && trimmed[..11].eq_ignore_ascii_case("set-cookie:") {
+            let first = trimmed[11..].split(';').next().unwrap_or_default();
+            out.extend(cookies::parse_cookie_header(first)?);
             continue;
         }
-        let rest = if lower.starts_with("cookie:") {
-            &trimmed["cookie:".len()..]
-        } else {
-            trimmed
-        };
-        for pair in rest.split(';') {
-            if let Some((n, v)) = pair.trim().split_once('=') {
-                out.push((n.trim().to_string(), v.trim().to_string()));
-            }
-        }
+        out.extend(cookies::parse_cookie_header(trimmed)?);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -1096,25 +1086,26 @@ mod tests {
             ("CloudFront-Key-Pair-Id".to_string(), "K1".to_string()),
         ];
         assert_eq!(
-            parse_cookie_text("Cookie: CloudFront-Expires=5; CloudFront-Key-Pair-Id=K1"),
+            parse_cookie_text("Cookie: CloudFront-Expires=5; CloudFront-Key-Pair-Id=K1").unwrap(),
             want
         );
         assert_eq!(
             parse_cookie_text(
                 "Set-Cookie: CloudFront-Expires=5; Path=/; Secure\r\nSet-Cookie: CloudFront-Key-Pair-Id=K1; HttpOnly\r\n"
-            ),
+            ).unwrap(),
             want
         );
         assert_eq!(
             parse_cookie_text(
                 r#"{"cookies":{"CloudFront-Expires":"5","CloudFront-Key-Pair-Id":"K1"}}"#
-            ),
+            )
+            .unwrap(),
             want
         );
         assert_eq!(
             parse_cookie_text(
                 "# Netscape HTTP Cookie File\n#HttpOnly_d1.net\tFALSE\t/\tTRUE\t0\tCloudFront-Expires\t5\nd1.net\tFALSE\t/\tTRUE\t0\tCloudFront-Key-Pair-Id\tK1\n"
-            ),
+            ).unwrap(),
             want
         );
     }

@@ -498,3 +498,64 @@ fn usage_errors_exit_2_with_nothing_on_stdout() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }
+
+/// Whatever `cfsign cookies` prints, in each of its formats, `cfsign verify` reads back
+/// and accepts for a URL under the resource.
+#[test]
+fn every_cookies_output_format_verifies() {
+    for format in ["set-cookie", "header", "json", "netscape"] {
+        let out = cfsign()
+            .args(["cookies", "https://d111111abcdef8.cloudfront.net/videos/*"])
+            .args(["--private-key", &format!("{KEYS}/rsa2048_pkcs1.pem")])
+            .args(["--key-pair-id", ID, "--now", "1767200000"])
+            .args(["--date-less-than", "1767290400", "--format", format])
+            .output()
+            .expect("cookies");
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("cookies.txt");
+        std::fs::write(&file, &out.stdout).expect("write");
+        let verdict = cfsign()
+            .args([
+                "verify",
+                "--url",
+                "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            ])
+            .args(["--public-key", RSA_PUB, "--key-pair-id", ID, "--at", AT])
+            .arg("--cookies-file")
+            .arg(&file)
+            .output()
+            .expect("verify");
+        let stdout = String::from_utf8_lossy(&verdict.stdout);
+        assert_eq!(verdict.status.code(), Some(0), "{format}: {stdout}");
+        assert!(
+            stdout.contains("\npolicy:         custom, SHA1\n"),
+            "{format}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_malformed_cookie_header_is_a_usage_error() {
+    let out = cfsign()
+        .args([
+            "verify",
+            "--url",
+            "https://d111111abcdef8.cloudfront.net/a.jpg",
+        ])
+        .args([
+            "--public-key",
+            RSA_PUB,
+            "--cookie-header",
+            "CloudFront-Expires",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Cookie header has \"CloudFront-Expires\", which is not name=value"),
+        "{stderr}"
+    );
+}

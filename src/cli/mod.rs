@@ -2,6 +2,7 @@
 //! once; never builds policies, JSON policies or base64 itself.
 
 mod common;
+mod cookies;
 mod inspect;
 mod keygen;
 mod sign;
@@ -64,6 +65,10 @@ enum Command {
     /// Sign URLs (the default when no subcommand is given).
     #[command(after_help = AFTER_HELP)]
     Sign(sign::SignArgs),
+    /// Sign cookies for a resource pattern: Set-Cookie headers, a Cookie header, JSON or
+    /// a cookie jar.
+    #[command(after_help = cookies::AFTER_HELP)]
+    Cookies(cookies::CookiesArgs),
     /// Check a signed URL (or cookies) offline: would CloudFront serve it, and if not, why.
     #[command(after_help = verify::AFTER_HELP)]
     Verify(verify::VerifyArgs),
@@ -110,6 +115,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Sign(args)) => sign::run(args),
+        Some(Command::Cookies(args)) => cookies::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Keygen(args)) => keygen::run(args),

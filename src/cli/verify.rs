@@ -200,7 +200,7 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
     let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
     let result = match (&cookies, &args.signed_url, &args.url) {
         (Some(text), None, Some(url)) => {
-            let pairs = verify::parse_cookie_text(text);
+            let pairs = verify::parse_cookie_text(text).context("the cookies")?;
             if pairs.is_empty() {
                 bail!("no cookies found in the cookie input; give name=value pairs");
             }

@@ -1,0 +1,163 @@
+//! `cfsign cookies RESOURCE`: CloudFront signed cookies as `Set-Cookie` headers, a
+//! `Cookie:` request header, JSON or a Netscape cookie jar \[R17\], \[R18\].
+
+use std::io::Write;
+
+use anyhow::{Context, Result, anyhow};
+use cfsign::{CookieAttributes, CookiePolicy};
+use clap::{Args, ValueEnum};
+
+use super::common::{self, KeyArgs, PolicyArgs, TimeArgs};
+use super::{EXIT_INPUT, EXIT_OK, Reported};
+
+/// Examples shown at the end of `cfsign cookies --help`.
+pub const AFTER_HELP: &str = "\
+Examples:
+  cfsign cookies 'https://d111111abcdef8.cloudfront.net/videos/*' --days 1 \\
+      --private-key keys/private_key.pem --key-pair-id K2JCJMDEHXQW5F
+  cfsign cookies 'https://cdn.example.com/hls/*' --expires-in 4h \\
+      --cookie-domain example.com --format json
+  cfsign cookies 'https://d111111abcdef8.cloudfront.net/videos/*' --format netscape > jar.txt
+  curl -b jar.txt https://d111111abcdef8.cloudfront.net/videos/intro.mp4
+  curl -H \"$(cfsign cookies 'https://d111111abcdef8.cloudfront.net/*' --format header)\" \\
+      https://d111111abcdef8.cloudfront.net/report.pdf
+
+A resource with * gets a custom policy; an exact URL gets a canned one (valid for that URL
+only) unless a start time or IP range needs a custom policy. A ? is the query separator
+unless --policy custom is given, where it is CloudFront's one-character wildcard.
+
+Exit status:
+  0  the cookies were printed
+  1  the resource could not be signed (bad resource, --policy canned with a wildcard,
+     a cookie domain that does not cover the resource's host)
+  2  usage or configuration error (options, key, key pair ID, times, cookie attributes)";
+
+/// Output formats of `cfsign cookies`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CookieFormat {
+    /// One `Set-Cookie:` header per cookie, with the attributes (for a web server).
+    SetCookie,
+    /// One `Cookie:` request header holding every cookie (for `curl -H` and HTTP clients).
+    Header,
+    /// One JSON object: schema_version, policy_type, expires, resource, cookies, attributes.
+    Json,
+    /// A Netscape cookie-jar file for `curl -b FILE` and `wget --load-cookies FILE`.
+    Netscape,
+}
+
+/// Arguments of `cfsign cookies`.
+#[derive(Debug, Args)]
+pub struct CookiesArgs {
+    /// What the cookies grant: a pattern with * wildcards
+    /// (https://d111111abcdef8.cloudfront.net/videos/*), or one exact URL.
+    #[arg(value_name = "RESOURCE")]
+    pub resource: String,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub time: TimeArgs,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// Output format.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "set-cookie",
+        help_heading = "Output"
+    )]
+    pub format: CookieFormat,
+
+    /// Domain attribute: a host name whose subdomains also get the cookies (example.com
+    /// for a distribution at cdn.example.com). Default: none, the cookies belong to the
+    /// host that sets them. Never cloudfront.net.
+    #[arg(long, value_name = "DOMAIN", help_heading = "Cookie attributes")]
+    pub cookie_domain: Option<String>,
+
+    /// Path attribute, a plain prefix such as /videos/. Default: the resource's directory
+    /// up to the first wildcard (/videos/ for .../videos/*), else /.
+    #[arg(long, value_name = "PATH", help_heading = "Cookie attributes")]
+    pub cookie_path: Option<String>,
+
+    /// Leave out Secure, so that the cookies also travel over plain HTTP (local testing).
+    #[arg(long, help_heading = "Cookie attributes")]
+    pub no_secure: bool,
+
+    /// Leave out HttpOnly, so that page scripts can read the cookies.
+    #[arg(long, help_heading = "Cookie attributes")]
+    pub no_http_only: bool,
+
+    /// Max-Age attribute: seconds (3600) or a duration (1h, 7d). Default: none, the
+    /// browser drops the cookies when it closes (as the Developer Guide recommends). In a
+    /// cookie jar it becomes the expiry column (now plus the age).
+    #[arg(
+        long,
+        value_name = "SECONDS|DURATION",
+        help_heading = "Cookie attributes"
+    )]
+    pub cookie_max_age: Option<String>,
+}
+
+/// Reads `--cookie-max-age`: whole seconds, or a duration with units.
+fn max_age(value: &str) -> Result<i64> {
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v
+            .parse::<i64>()
+            .map_err(|_| anyhow!("--cookie-max-age {value:?} is too large"));
+    }
+    cfsign::time::parse_duration(v).context("--cookie-max-age")
+}
+
+/// Runs `cfsign cookies` and returns the exit status.
+pub fn run(args: CookiesArgs) -> Result<u8> {
+    let now = common::now(&args.time)?;
+    let condition = common::condition(&args.time, &args.policy, now)?;
+    let max_age = args.cookie_max_age.as_deref().map(max_age).transpose()?;
+    // A cookie jar holds absolute expiry times: Max-Age becomes now + age there.
+    let jar_expiry = match (args.format, max_age) {
+        (CookieFormat::Netscape, Some(age)) => Some(
+            now.checked_add(age)
+                .ok_or_else(|| anyhow!("--cookie-max-age {age} is too large"))?,
+        ),
+        _ => None,
+    };
+    let attributes = CookieAttributes {
+        domain: args.cookie_domain.clone(),
+        path: args.cookie_path.clone(),
+        secure: !args.no_secure,
+        http_only: !args.no_http_only,
+        max_age,
+        expires: jar_expiry,
+    };
+    attributes.validate()?;
+    let signer = common::signer(&args.key)?;
+    let request = CookiePolicy {
+        condition,
+        mode: args.policy.mode,
+        attributes,
+    };
+    let cookies = match signer.sign_cookies(&args.resource, &request) {
+        Ok(c) => c,
+        Err(e) => {
+            super::report(&e.into());
+            return Err(Reported(EXIT_INPUT).into());
+        }
+    };
+    for w in &cookies.warnings {
+        common::warn(&w.to_string());
+    }
+    let text = match args.format {
+        CookieFormat::SetCookie => cookies.to_set_cookie_headers(),
+        CookieFormat::Header => format!("{}\n", cookies.to_cookie_header()),
+        CookieFormat::Json => format!("{}\n", cookies.to_json()),
+        CookieFormat::Netscape => cookies.to_netscape()?,
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(EXIT_OK)
+}
