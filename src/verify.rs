@@ -723,6 +723,15 @@ impl Check<'_> {
             key_algorithm: None,
             notes: Vec::new(),
         };
+        if let TrustedKeys::Single {
+            key_pair_id: None, ..
+        } = self.keys
+        {
+            result.notes.push(
+                "the Key-Pair-Id was not checked against an expected ID; give the key's ID (--key-pair-id) to check it"
+                    .into(),
+            );
+        }
         if let Some(fragment) = &self.split.fragment {
             result.notes.push(format!(
                 "the fragment {fragment:?} was ignored: clients never send it to CloudFront"
@@ -1283,10 +1292,12 @@ mod tests {
         };
         let v = verify_url(&format!("{}#t=10", signed.url), &keys, CTX);
         assert_eq!(v.verdict, Verdict::Serve);
-        assert!(
-            v.notes[0].contains("\"#t=10\" was ignored"),
-            "{:?}",
-            v.notes
+        assert_eq!(
+            v.notes,
+            vec![
+                "the Key-Pair-Id was not checked against an expected ID; give the key's ID (--key-pair-id) to check it".to_string(),
+                "the fragment \"#t=10\" was ignored: clients never send it to CloudFront".to_string(),
+            ]
         );
     }
 }
