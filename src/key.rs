@@ -132,9 +132,11 @@ fn first_block(bytes: &[u8], source_name: &str) -> Result<(pem::Pem, Option<Obje
     let blocks = pem::parse_many(text.as_bytes())
         .map_err(|e| format_err(source_name, format!("is not valid PEM ({e})")))?;
     let mut params_curve = None;
+    let mut saw_params = false;
     let mut key = None;
     for block in blocks {
         if block.tag() == "EC PARAMETERS" {
+            saw_params = true;
             params_curve = ObjectIdentifier::from_der(block.contents()).ok();
         } else if key.is_none() {
             key = Some(block);
@@ -143,7 +145,16 @@ fn first_block(bytes: &[u8], source_name: &str) -> Result<(pem::Pem, Option<Obje
             extra.zeroize();
         }
     }
-    let key = key.ok_or_else(|| format_err(source_name, "has no key block, only EC PARAMETERS"))?;
+    let key = key.ok_or_else(|| {
+        format_err(
+            source_name,
+            if saw_params {
+                "has no key block, only EC PARAMETERS"
+            } else {
+                "has no complete PEM block: the -----END ...----- line is missing or does not match the BEGIN line (truncated copy?)"
+            },
+        )
+    })?;
     Ok((key, params_curve))
 }
 
@@ -521,6 +532,15 @@ mod tests {
             normalize_pem_text(damaged).as_str(),
             "-----BEGIN X-----\nAAAA\nBBBB\n-----END X-----"
         );
+    }
+
+    /// Regression: a truncated PEM (no END line) was reported as "only EC PARAMETERS".
+    #[test]
+    fn truncated_pem_is_reported_as_incomplete() {
+        let e = PrivateKey::from_pem(b"-----BEGIN PRIVATE KEY-----\nMIIE\n", None, "k.pem")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("has no complete PEM block"), "{e}");
     }
 
     #[test]

@@ -537,7 +537,8 @@ mod parse {
         if n < 0 {
             return Err(bad(format!("{name} AWS:EpochTime {n} is negative")));
         }
-        if n >= 100_000_000_000 {
+        // 13 digits or more, as in time::parse_time: seconds up to 9999-12-31 have 12.
+        if n >= 1_000_000_000_000 {
             return Err(bad(format!(
                 "{name} AWS:EpochTime {n} looks like milliseconds; CloudFront wants seconds"
             )));
@@ -792,6 +793,14 @@ mod tests {
             let e = Policy::from_json(doc.as_bytes()).unwrap_err().to_string();
             assert!(e.contains(needle), "{doc}: {e}");
         }
+    }
+
+    /// Regression: a 12-digit expiry (9999-12-31T23:59:59Z, 253402300799) in a policy
+    /// was refused as milliseconds, so cfsign could not read back what it signs.
+    #[test]
+    fn policy_with_year_9999_expiry_is_not_milliseconds() {
+        let p = Policy::canned("https://d1.net/a", 253_402_300_799);
+        assert_eq!(Policy::from_json(p.to_json().as_bytes()).unwrap(), p);
     }
 
     #[test]

@@ -209,6 +209,24 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
     Ok(condition)
 }
 
+/// Refuses, before any URL is read, policy options that fail for every URL: an invalid
+/// `--policy-resource`, and `--policy canned` with a wildcard resource, a start time or
+/// an IP range (rules R4, R5). These are configuration errors, not bad inputs.
+pub fn check_policy_options(
+    resource: Option<&str>,
+    condition: &Condition,
+    mode: PolicyMode,
+) -> Result<()> {
+    if let Some(r) = resource {
+        cfsign::policy::check_resource(r).context("--policy-resource")?;
+    }
+    if mode == PolicyMode::Canned {
+        let pattern = resource.is_some_and(cfsign::policy::has_wildcard);
+        cfsign::policy::choose_type(pattern, condition, mode).context("--policy canned")?;
+    }
+    Ok(())
+}
+
 /// Reads a policy file, keeping its bytes exactly, and checks it is not expired.
 pub fn policy_file(path: &PathBuf, now: i64) -> Result<RawPolicy> {
     let bytes = std::fs::read(path)

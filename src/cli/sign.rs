@@ -75,11 +75,19 @@ pub fn run(args: SignArgs) -> Result<u8> {
     let now = common::now(&args.time)?;
     let plan = match &args.policy_file {
         Some(path) => Plan::Raw(common::policy_file(path, now)?),
-        None => Plan::Conditions(UrlPolicy {
-            policy_resource: args.policy_resource.clone(),
-            condition: common::condition(&args.time, &args.policy, now)?,
-            mode: args.policy.mode,
-        }),
+        None => {
+            let condition = common::condition(&args.time, &args.policy, now)?;
+            common::check_policy_options(
+                args.policy_resource.as_deref(),
+                &condition,
+                args.policy.mode,
+            )?;
+            Plan::Conditions(UrlPolicy {
+                policy_resource: args.policy_resource.clone(),
+                condition,
+                mode: args.policy.mode,
+            })
+        }
     };
     let signer = common::signer(&args.key)?;
     let stdout = std::io::stdout();

@@ -1,0 +1,181 @@
+//! Helpers shared by the black-box tests: paths under `tests/data`, the vectors file,
+//! the `cfsign` command with a clean environment, CloudFront base64 and openssl checks.
+//!
+//! Each test file compiles this module on its own and uses a part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+/// The reference time the CLI tests pass with `--now` (the vectors expire in 2026-01).
+pub const NOW: &str = "2025-12-01T00:00:00Z";
+/// The key pair ID of the vectors.
+pub const KPID: &str = "K2JCJMDEHXQW5F";
+/// The passphrase of the encrypted test keys.
+pub const PASSPHRASE: &str = "test-passphrase";
+/// 2026-01-01T18:00:00Z, the expiry of most vectors.
+pub const EXPIRES: i64 = 1_767_290_400;
+/// The URL of the plain vectors.
+pub const IMAGE_URL: &str = "https://d111111abcdef8.cloudfront.net/image.jpg";
+
+/// The environment variables cfsign reads; removed from every test command.
+pub const CFSIGN_VARS: [&str; 4] = [
+    "CFSIGN_KEY_PAIR_ID",
+    "CFSIGN_PRIVATE_KEY_FILE",
+    "CFSIGN_PRIVATE_KEY",
+    "CFSIGN_PRIVATE_KEY_PASSPHRASE",
+];
+
+/// A path inside the repository.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A path under `tests/data`.
+pub fn data(rel: &str) -> PathBuf {
+    repo("tests/data").join(rel)
+}
+
+/// A test key under `tests/data/keys`.
+pub fn key(name: &str) -> PathBuf {
+    data("keys").join(name)
+}
+
+/// A test key as a string argument.
+pub fn key_arg(name: &str) -> String {
+    key(name).display().to_string()
+}
+
+/// The path of the built `cfsign` binary.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_cfsign")
+}
+
+/// `cfsign` with none of the `CFSIGN_*` variables set and an empty standard input.
+pub fn cfsign() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(bin());
+    for var in CFSIGN_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.write_stdin("");
+    cmd
+}
+
+/// `cfsign` with the RSA test key (PKCS#1), the vectors' key pair ID and `--now`.
+pub fn cfsign_rsa() -> assert_cmd::Command {
+    let mut cmd = cfsign();
+    cmd.args(["--private-key", &key_arg("rsa2048_pkcs1.pem")])
+        .args(["--key-pair-id", KPID, "--now", NOW]);
+    cmd
+}
+
+/// `cfsign` with the ECDSA P-256 test key (SEC1), the vectors' key pair ID and `--now`.
+pub fn cfsign_ec() -> assert_cmd::Command {
+    let mut cmd = cfsign();
+    cmd.args(["--private-key", &key_arg("ec_p256_sec1.pem")])
+        .args(["--key-pair-id", KPID, "--now", NOW]);
+    cmd
+}
+
+/// Standard output as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// Standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Runs `cmd` and checks a refusal: exit status `code`, nothing on stdout, `needle` on
+/// stderr, and at most two stderr lines (the error and a hint). Returns stderr.
+pub fn assert_refused(cmd: &mut assert_cmd::Command, code: i32, needle: &str) -> String {
+    let out = cmd.output().expect("cfsign runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(code), "exit status; stderr: {err}");
+    assert_eq!(stdout(&out), "", "stdout must be empty; stderr: {err}");
+    assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
+    assert!(
+        err.lines().count() <= 2,
+        "an error is one line plus an optional hint: {err}"
+    );
+    err
+}
+
+/// The whole vectors file.
+pub fn vectors() -> Value {
+    let text = std::fs::read_to_string(data("vectors.json")).expect("tests/data/vectors.json");
+    serde_json::from_str(&text).expect("vectors.json is JSON")
+}
+
+/// One vector by ID.
+pub fn vector(id: &str) -> Value {
+    vectors()["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no vector {id}"))
+        .clone()
+}
+
+/// The value of the last query parameter `name` of `url`.
+pub fn param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    let (_, query) = url.split_once('?')?;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .next_back()
+}
+
+/// The raw signature bytes of a signed URL's `Signature` parameter.
+pub fn signature_of(url: &str) -> Vec<u8> {
+    let sig = param(url, "Signature").expect("a Signature parameter");
+    cfsign::encoding::decode("Signature", sig).expect("Signature is CloudFront base64")
+}
+
+/// The URL with its `Signature` value replaced by `SIG`, to compare randomized outputs.
+pub fn without_signature(url: &str) -> String {
+    let sig = param(url, "Signature").expect("a Signature parameter");
+    url.replacen(&format!("Signature={sig}"), "Signature=SIG", 1)
+}
+
+/// Verifies `signature` over `policy` with the `openssl` command (an implementation
+/// independent of cfsign's crypto crates). `hash` is `sha1` or `sha256`.
+pub fn openssl_verifies(public_key: &Path, hash: &str, policy: &[u8], signature: &[u8]) -> bool {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy_path = dir.path().join("policy.json");
+    let sig_path = dir.path().join("sig.der");
+    std::fs::write(&policy_path, policy).expect("write policy");
+    std::fs::write(&sig_path, signature).expect("write signature");
+    let out = std::process::Command::new("openssl")
+        .arg("dgst")
+        .arg(format!("-{hash}"))
+        .arg("-verify")
+        .arg(public_key)
+        .arg("-signature")
+        .arg(&sig_path)
+        .arg(&policy_path)
+        .output()
+        .expect("the openssl command is installed (.ci/run installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    out.status.success() && text.contains("Verified OK")
+}
+
+/// The canned policy CloudFront rebuilds from a signed URL (the URL without the signing
+/// parameters, and `Expires`), built here by hand from [R1] rather than by cfsign.
+pub fn rebuilt_canned_policy(signed_url: &str) -> String {
+    let expires = param(signed_url, "Expires").expect("an Expires parameter");
+    let cut = signed_url
+        .find("?Expires=")
+        .or_else(|| signed_url.find("&Expires="))
+        .expect("Expires follows the URL");
+    format!(
+        r#"{{"Statement":[{{"Resource":"{}","Condition":{{"DateLessThan":{{"AWS:EpochTime":{expires}}}}}}}]}}"#,
+        &signed_url[..cut]
+    )
+}
