@@ -227,6 +227,12 @@ pub enum Error {
         /// What is wrong, quoting the offending piece.
         problem: String,
     },
+    /// A new key could not be generated or written out (`cfsign keygen`).
+    #[error("key generation failed: {reason}")]
+    KeyGeneration {
+        /// The backend's reason.
+        reason: String,
+    },
     /// The cryptographic backend failed to sign or verify.
     #[error("signing failed: {reason}")]
     Crypto {
@@ -314,7 +320,9 @@ impl Error {
             Error::CookieHeader { .. } => {
                 "give name=value pairs separated by '; ', for example CloudFront-Expires=1767290400; CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F".into()
             }
-            Error::Read { .. } | Error::Crypto { .. } => return None,
+            Error::Read { .. } | Error::Crypto { .. } | Error::KeyGeneration { .. } => {
+                return None;
+            }
         })
     }
 }

@@ -12,6 +12,9 @@
 //! | build or read policy JSON | [`Policy`], [`Condition`], [`SourceIp`] |
 //! | CloudFront's base64 | [`encoding::encode`], [`encoding::decode`] |
 //! | parse times and durations | [`time::parse_time`], [`time::parse_duration`] |
+//! | check a signed URL or cookies as CloudFront would | [`verify::verify_url`], [`verify::verify_cookies`] |
+//! | decode a signed URL without a key | [`inspect::inspect_url`] |
+//! | make a new key pair | [`PrivateKey::generate`], [`PrivateKey::to_pkcs8_pem`], [`PublicKey::to_pem`] |
 //!
 //! All times are Unix seconds (UTC) as `i64`. Rules cited as `[Rn]` are those of the
 //! project's `RULES.md`, condensed from the Amazon CloudFront Developer Guide.
@@ -36,11 +39,13 @@
 pub mod cookies;
 pub mod encoding;
 pub mod error;
+pub mod inspect;
 pub mod key;
 pub mod policy;
 pub mod sign;
 pub mod time;
 pub mod url;
+pub mod verify;
 
 pub use cookies::{CookieAttributes, CookiePolicy, SignedCookies};
 pub use error::{Error, Result};

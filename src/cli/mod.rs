@@ -3,7 +3,10 @@
 
 mod common;
 mod cookies;
+mod inspect;
+mod keygen;
 mod sign;
+mod verify;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -66,6 +69,15 @@ enum Command {
     /// a cookie jar.
     #[command(after_help = cookies::AFTER_HELP)]
     Cookies(cookies::CookiesArgs),
+    /// Check a signed URL (or cookies) offline: would CloudFront serve it, and if not, why.
+    #[command(after_help = verify::AFTER_HELP)]
+    Verify(verify::VerifyArgs),
+    /// Decode a signed URL (or cookies) without a key: policy, times, key pair ID, signature.
+    #[command(after_help = inspect::AFTER_HELP)]
+    Inspect(inspect::InspectArgs),
+    /// Create a key pair CloudFront accepts (RSA 2048 or ECDSA P-256) as PEM files.
+    #[command(after_help = keygen::AFTER_HELP)]
+    Keygen(keygen::KeygenArgs),
 }
 
 /// An error already reported to the user, carrying the exit status to use.
@@ -104,6 +116,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Sign(args)) => sign::run(args),
         Some(Command::Cookies(args)) => cookies::run(args),
+        Some(Command::Verify(args)) => verify::run(args),
+        Some(Command::Inspect(args)) => inspect::run(args),
+        Some(Command::Keygen(args)) => keygen::run(args),
         None => {
             if cli.sign.urls.is_empty() && std::io::stdin().is_terminal() {
                 let _ = Cli::command().print_help();

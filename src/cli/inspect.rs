@@ -1,0 +1,130 @@
+//! `cfsign inspect`: decode a signed URL (or cookie set) without any key.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use cfsign::inspect::{self, Inspection, json_terminal_safe, sanitize};
+use clap::Args;
+
+use super::EXIT_OK;
+use super::common::Format;
+
+pub const AFTER_HELP: &str = "\
+Examples:
+  cfsign inspect 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=1767290400&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F'
+  cfsign inspect \"$URL\" --format json | jq .expires_utc
+  cfsign inspect --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 --cookies-file cookies.txt
+
+Decoded text is untrusted: control, bidi and zero-width characters are shown escaped
+(\\u{202E}). Use `cfsign verify` to check the signature.
+
+Exit status:
+  0  decoded (problems, if any, are listed as `problem:` lines)
+  2  usage error";
+
+/// Arguments of `cfsign inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The signed URL. With cookies, give --url instead.
+    #[arg(value_name = "SIGNED_URL")]
+    pub signed_url: Option<String>,
+
+    /// Decode signed cookies from a Cookie header ("Cookie: a=b; c=d"); needs --url.
+    #[arg(
+        long,
+        value_name = "HEADER",
+        conflicts_with = "cookies_file",
+        requires = "url"
+    )]
+    pub cookie_header: Option<String>,
+
+    /// Decode signed cookies from a file (`-`: standard input), in the formats
+    /// `cfsign verify` reads; needs --url.
+    #[arg(long, value_name = "PATH", requires = "url")]
+    pub cookies_file: Option<PathBuf>,
+
+    /// The URL the cookies are sent with.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Reference time for "expires in ..." (default: now): Unix seconds, date or RFC 3339.
+    #[arg(long, visible_alias = "at", value_name = "WHEN")]
+    pub now: Option<String>,
+
+    /// Output format: text, or one JSON object (schema_version 1).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+/// Runs `cfsign inspect` and returns the exit status.
+pub fn run(args: InspectArgs) -> Result<u8> {
+    let now = match &args.now {
+        Some(w) => cfsign::time::parse_time(w).context("--now")?,
+        None => cfsign::time::now(),
+    };
+    let cookies =
+        super::verify::cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
+    let found = match (&cookies, &args.signed_url, &args.url) {
+        (Some(text), None, Some(url)) => {
+            let pairs = cfsign::verify::parse_cookie_text(text).context("the cookies")?;
+            if pairs.is_empty() {
+                bail!("no cookies found in the cookie input; give name=value pairs");
+            }
+            inspect::inspect_cookies(&pairs, url)
+        }
+        (None, Some(url), None) => inspect::inspect_url(url.trim()),
+        (Some(_), Some(_), _) => bail!("give either a SIGNED_URL or cookies with --url, not both"),
+        (None, Some(_), Some(_)) => {
+            bail!("--url is for cookies; with a signed URL, pass the URL alone")
+        }
+        _ => bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url"),
+    };
+    match args.format {
+        Format::Json => println!("{}", json_terminal_safe(&found.to_json(now).to_string())),
+        Format::Text => print_text(&found, now),
+    }
+    Ok(EXIT_OK)
+}
+
+fn print_text(i: &Inspection, now: i64) {
+    let time = |t: i64| {
+        format!(
+            "{} ({t}; {})",
+            cfsign::time::format_utc(t),
+            cfsign::time::describe_relative(t, now)
+        )
+    };
+    println!("URL:            {}", sanitize(&i.base_url));
+    println!(
+        "policy type:    {}",
+        i.policy_type.map(|t| t.as_str()).unwrap_or("unknown")
+    );
+    if let Some(r) = &i.resource {
+        println!("resource:       {}", sanitize(r));
+    }
+    if let Some(t) = i.date_less_than {
+        println!("expires:        {}", time(t));
+    }
+    if let Some(t) = i.date_greater_than {
+        println!("starts:         {}", time(t));
+    }
+    if let Some(ip) = &i.ip_address {
+        println!("IP range:       {ip}");
+    }
+    if let Some(id) = &i.key_pair_id {
+        println!("key pair ID:    {}", sanitize(id));
+    }
+    match &i.hash_algorithm {
+        Some(h) => println!("hash algorithm: {}", sanitize(h)),
+        None => println!("hash algorithm: SHA1 (no Hash-Algorithm parameter)"),
+    }
+    if let (Some(len), Some(family)) = (i.signature_len, &i.signature_family) {
+        println!("signature:      {len} bytes, {family}");
+    }
+    if let Some(p) = &i.policy {
+        println!("policy:         {}", sanitize(p));
+    }
+    for p in &i.problems {
+        println!("problem:        {}", sanitize(p));
+    }
+}

@@ -1,0 +1,278 @@
+//! `cfsign verify`: would CloudFront serve this signed URL (or cookie set), and if not, why.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use cfsign::inspect::{json_terminal_safe, sanitize};
+use cfsign::verify::{self, Diagnosis, Reason, RequestContext, TrustedKeys, Verdict, Verification};
+use cfsign::{KeyPairId, PublicKey};
+use clap::Args;
+
+use super::common::Format;
+use super::{EXIT_INPUT, EXIT_OK};
+
+pub const AFTER_HELP: &str = "\
+Examples:
+  cfsign verify 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=...&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F' \\
+      --public-key public_key.pem --key-pair-id K2JCJMDEHXQW5F
+  cfsign verify \"$URL\" --key K2JCJMDEHXQW5F=old.pem --key K3NEWKEYEXAMPLE=new.pem --client-ip 203.0.113.7
+  cfsign verify \"$URL\" --key-dir trusted-keys/ --at 2026-01-01T12:00:00Z --format json
+  cfsign verify --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 \\
+      --cookie-header 'Cookie: CloudFront-Policy=...; CloudFront-Signature=...; CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F' \\
+      --public-key public_key.pem
+
+Exit status:
+  0  CloudFront would serve the request
+  1  CloudFront would refuse it (403); the first line names its error code and the cause
+  2  usage error (options, unreadable key, bad time or IP)";
+
+/// Arguments of `cfsign verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signed URL, exactly as the viewer requests it. With cookies, give --url instead.
+    #[arg(value_name = "SIGNED_URL")]
+    pub signed_url: Option<String>,
+
+    /// PEM public key (SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`) of the signing key.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["keys", "key_dir"], help_heading = "Keys")]
+    pub public_key: Option<PathBuf>,
+
+    /// The ID the --public-key is registered under in CloudFront; other IDs are then
+    /// InvalidKey. Without it any Key-Pair-Id is checked with the key.
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "public_key",
+        help_heading = "Keys"
+    )]
+    pub key_pair_id: Option<String>,
+
+    /// A public key of the trusted key group, as ID=PATH; repeat for each key.
+    #[arg(long = "key", value_name = "ID=PATH", help_heading = "Keys")]
+    pub keys: Vec<String>,
+
+    /// A directory of trusted public keys named ID.pem (the key group).
+    #[arg(long, value_name = "DIR", help_heading = "Keys")]
+    pub key_dir: Option<PathBuf>,
+
+    /// The viewer's public IPv4 address, checked against the policy's IpAddress.
+    #[arg(long, value_name = "IPV4", help_heading = "Request")]
+    pub client_ip: Option<String>,
+
+    /// The time of the request: Unix seconds, a date or RFC 3339 (default: now).
+    #[arg(
+        long,
+        visible_alias = "now",
+        value_name = "WHEN",
+        help_heading = "Request"
+    )]
+    pub at: Option<String>,
+
+    /// Verify signed cookies from a Cookie header ("Cookie: a=b; c=d"); needs --url.
+    #[arg(
+        long,
+        value_name = "HEADER",
+        conflicts_with = "cookies_file",
+        requires = "url",
+        help_heading = "Cookies"
+    )]
+    pub cookie_header: Option<String>,
+
+    /// Verify signed cookies from a file (`-`: standard input): Set-Cookie lines, a Cookie
+    /// header, JSON with a "cookies" object, or a Netscape cookie jar; needs --url.
+    #[arg(long, value_name = "PATH", requires = "url", help_heading = "Cookies")]
+    pub cookies_file: Option<PathBuf>,
+
+    /// The URL the cookies are sent with.
+    #[arg(long, value_name = "URL", help_heading = "Cookies")]
+    pub url: Option<String>,
+
+    /// Output format: text, or one JSON object (schema_version 1).
+    #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
+    pub format: Format,
+}
+
+/// Reads a public key file, naming it in errors.
+fn load_key(path: &Path) -> Result<PublicKey> {
+    Ok(PublicKey::from_pem_file(path)?)
+}
+
+fn trusted_keys(args: &VerifyArgs) -> Result<TrustedKeys> {
+    if let Some(path) = &args.public_key {
+        let key_pair_id = args
+            .key_pair_id
+            .as_deref()
+            .map(|id| KeyPairId::new(id).context("--key-pair-id"))
+            .transpose()?
+            .map(|id| id.to_string());
+        return Ok(TrustedKeys::Single {
+            key: load_key(path)?,
+            key_pair_id,
+        });
+    }
+    let mut group = BTreeMap::new();
+    for spec in &args.keys {
+        let (id, path) = spec.split_once('=').ok_or_else(|| {
+            anyhow!("--key {spec:?} must be ID=PATH, for example K2JCJMDEHXQW5F=public_key.pem")
+        })?;
+        let id = KeyPairId::new(id).with_context(|| format!("--key {spec:?}"))?;
+        group.insert(id.to_string(), load_key(Path::new(path))?);
+    }
+    if let Some(dir) = &args.key_dir {
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read --key-dir {}", dir.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "pem"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let id = KeyPairId::new(stem).with_context(|| {
+                format!(
+                    "--key-dir: {} must be named after its key pair ID (ID.pem)",
+                    path.display()
+                )
+            })?;
+            group.insert(id.to_string(), load_key(&path)?);
+        }
+        if group.is_empty() {
+            bail!("--key-dir {} holds no ID.pem public keys", dir.display());
+        }
+    }
+    if group.is_empty() {
+        bail!(
+            "no public key: pass --public-key PATH [--key-pair-id ID], --key ID=PATH, or --key-dir DIR"
+        );
+    }
+    Ok(TrustedKeys::Group(group))
+}
+
+fn context(args: &VerifyArgs) -> Result<RequestContext> {
+    let at = match &args.at {
+        Some(w) => cfsign::time::parse_time(w).context("--at")?,
+        None => cfsign::time::now(),
+    };
+    let client_ip = args
+        .client_ip
+        .as_deref()
+        .map(|s| {
+            s.trim().parse::<Ipv4Addr>().map_err(|_| {
+                anyhow!(
+                    "--client-ip {s:?} is not an IPv4 address (CloudFront policies match IPv4 only)"
+                )
+            })
+        })
+        .transpose()?;
+    Ok(RequestContext { at, client_ip })
+}
+
+/// Reads the cookie text from --cookie-header or --cookies-file, if given.
+pub fn cookie_text(header: Option<&String>, file: Option<&PathBuf>) -> Result<Option<String>> {
+    if let Some(h) = header {
+        return Ok(Some(h.clone()));
+    }
+    let Some(path) = file else {
+        return Ok(None);
+    };
+    if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read cookies from standard input")?;
+        return Ok(Some(s));
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read --cookies-file {}", path.display()))?;
+    Ok(Some(text))
+}
+
+/// Runs `cfsign verify` and returns the exit status.
+pub fn run(args: VerifyArgs) -> Result<u8> {
+    let ctx = context(&args)?;
+    let keys = trusted_keys(&args)?;
+    let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
+    let result = match (&cookies, &args.signed_url, &args.url) {
+        (Some(text), None, Some(url)) => {
+            let pairs = verify::parse_cookie_text(text).context("the cookies")?;
+            if pairs.is_empty() {
+                bail!("no cookies found in the cookie input; give name=value pairs");
+            }
+            verify::verify_cookies(&pairs, url, &keys, ctx)
+        }
+        (Some(_), Some(_), _) => {
+            bail!("give either a SIGNED_URL or cookies with --url, not both")
+        }
+        (None, Some(url), None) => verify::verify_url(url.trim(), &keys, ctx),
+        (None, Some(_), Some(_)) => {
+            bail!("--url is for cookies; with a signed URL, pass the URL alone")
+        }
+        (None, None, _) | (Some(_), None, None) => {
+            bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url")
+        }
+    };
+    match args.format {
+        Format::Json => println!("{}", json_terminal_safe(&result.to_json().to_string())),
+        Format::Text => print_text(&result, ctx),
+    }
+    Ok(if result.serves() { EXIT_OK } else { EXIT_INPUT })
+}
+
+fn print_text(v: &Verification, ctx: RequestContext) {
+    match &v.verdict {
+        Verdict::Serve => println!("OK: CloudFront would serve this request"),
+        Verdict::Refuse(reason) => {
+            println!("403 {}: {}", reason.code(), sanitize(&reason.to_string()));
+            if let Reason::SignatureMismatch {
+                diagnosis:
+                    Some(
+                        Diagnosis::ParameterAppended { signed_url, .. }
+                        | Diagnosis::ReEncoded { signed_url, .. },
+                    ),
+            } = reason
+            {
+                println!("signed URL:     {}", sanitize(signed_url));
+            }
+            println!("fix:            {}", reason.hint());
+        }
+    }
+    println!("URL requested:  {}", sanitize(&v.url));
+    if let Some(id) = &v.key_pair_id {
+        let alg = v
+            .key_algorithm
+            .map(|a| format!(" ({a} key)"))
+            .unwrap_or_default();
+        println!("key pair ID:    {}{alg}", sanitize(id));
+    }
+    if let Some(t) = v.policy_type {
+        println!("policy:         {t}, {}", v.hash_algorithm);
+    }
+    if let Some(p) = &v.parsed_policy {
+        let c = p.condition();
+        println!("resource:       {}", sanitize(p.resource()));
+        println!(
+            "expires:        {} ({})",
+            cfsign::time::format_utc(c.date_less_than),
+            cfsign::time::describe_relative(c.date_less_than, ctx.at)
+        );
+        if let Some(s) = c.date_greater_than {
+            println!(
+                "starts:         {} ({})",
+                cfsign::time::format_utc(s),
+                cfsign::time::describe_relative(s, ctx.at)
+            );
+        }
+        if let Some(ip) = c.ip_address {
+            println!("IP range:       {ip}");
+        }
+    }
+    for note in &v.notes {
+        println!("note:           {}", sanitize(note));
+    }
+}

@@ -1,0 +1,1303 @@
+//! Offline verification of signed URLs and signed cookies: what CloudFront would answer,
+//! and why.
+//!
+//! [`verify_url`] and [`verify_cookies`] run CloudFront's checks in its order and stop at
+//! the first failure, returning a [`Verdict`]: [`Verdict::Serve`], or [`Verdict::Refuse`]
+//! with the error code CloudFront would put in its 403 answer ([`ErrorCode`]) and a
+//! [`Reason`] in plain words. The order is:
+//!
+//! 1. `Key-Pair-Id` present and not empty, else `MissingKey`;
+//! 2. the ID known (the expected ID, or one of a key group's IDs), else `InvalidKey`;
+//! 3. `Signature` present and in CloudFront's base64, else `MalformedSignature`;
+//! 4. exactly one of `Expires` / `Policy`, a whole-number `Expires`, a `Policy` that
+//!    decodes and parses strictly, else `MalformedPolicy`;
+//! 5. the signature matches the policy bytes (the canned policy rebuilt from the URL
+//!    without its signing parameters \[R1\], \[R2\]), else `AccessDenied`; when it can tell,
+//!    the reason says why ([`Diagnosis`]);
+//! 6. the time before `DateLessThan` and after `DateGreaterThan`, the client IP inside
+//!    `IpAddress` (when one is given), the URL matched by the policy's `Resource` \[R5\],
+//!    else `AccessDenied`.
+//!
+//! CloudFront documents the error codes but not the order between the two `Malformed`
+//! codes; cfsign checks the signature's encoding first.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use crate::cookies;
+use crate::encoding;
+use crate::key::{KeyAlgorithm, PublicKey};
+use crate::policy::{self, Policy, PolicyType, SourceIp};
+use crate::sign::{self, HashAlgorithm};
+use crate::url;
+
+/// The error code of CloudFront's 403 answer (the `<Code>` of its XML body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// No `Key-Pair-Id` (or `CloudFront-Key-Pair-Id`), or an empty one.
+    MissingKey,
+    /// The key pair ID is not in the distribution's trusted key groups ("Unknown Key").
+    InvalidKey,
+    /// The signature is missing or cannot be decoded ("Could not unencode Signature").
+    MalformedSignature,
+    /// The policy is missing, cannot be decoded or parsed, or both `Expires` and `Policy`
+    /// are present.
+    MalformedPolicy,
+    /// The signature does not match, or a condition fails (time, IP range, resource).
+    AccessDenied,
+}
+
+impl ErrorCode {
+    /// The code as CloudFront writes it, for example `"AccessDenied"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MissingKey => "MissingKey",
+            ErrorCode::InvalidKey => "InvalidKey",
+            ErrorCode::MalformedSignature => "MalformedSignature",
+            ErrorCode::MalformedPolicy => "MalformedPolicy",
+            ErrorCode::AccessDenied => "AccessDenied",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a signature that decodes does not match, when cfsign can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Diagnosis {
+    /// The signature matches with the other hash algorithm: the `Hash-Algorithm`
+    /// parameter (or cookie) disagrees with how the policy was signed \[R15\].
+    HashAlgorithm {
+        /// What the URL (or cookie) says: SHA-1 when the parameter is absent.
+        claimed: HashAlgorithm,
+        /// What the signature was made with.
+        signed_with: HashAlgorithm,
+    },
+    /// Query parameters were appended after the signing parameters: the URL without them
+    /// verifies (canned policies only).
+    ParameterAppended {
+        /// The parameters that were added, as written (`name=value`).
+        parameters: Vec<String>,
+        /// The URL that was signed (without the signing parameters).
+        signed_url: String,
+    },
+    /// The URL was re-encoded after signing: another spelling of it verifies (canned
+    /// policies only) \[R10\].
+    ReEncoded {
+        /// What changed, for example `%7E was written as ~`.
+        change: String,
+        /// The URL that was signed (without the signing parameters).
+        signed_url: String,
+    },
+    /// The signature has the wrong length for the key.
+    SignatureLength {
+        /// Its length in bytes.
+        found: usize,
+        /// The length the key produces (256 for RSA-2048; 70-72 for ECDSA P-256).
+        expected: String,
+    },
+    /// The signature was made with another key of the key group.
+    OtherKey {
+        /// The key pair ID whose key verifies the signature.
+        key_pair_id: String,
+    },
+}
+
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Diagnosis::HashAlgorithm {
+                claimed,
+                signed_with,
+            } => write!(
+                f,
+                "the policy was signed with {signed_with}, but the request says {claimed} ({})",
+                match claimed.parameter() {
+                    Some(p) => format!("Hash-Algorithm={p}"),
+                    None => "no Hash-Algorithm parameter means SHA1".into(),
+                }
+            ),
+            Diagnosis::ParameterAppended { parameters, .. } => write!(
+                f,
+                "the query was changed after signing: {} appended after the signing parameters",
+                parameters.join("&")
+            ),
+            Diagnosis::ReEncoded { change, .. } => {
+                write!(f, "the URL was re-encoded after signing: {change}")
+            }
+            Diagnosis::SignatureLength { found, expected } => write!(
+                f,
+                "the signature is {found} bytes, but the key makes {expected}-byte signatures (truncated or damaged)"
+            ),
+            Diagnosis::OtherKey { key_pair_id } => write!(
+                f,
+                "the signature was made with the key of {key_pair_id}, not the key named in Key-Pair-Id"
+            ),
+        }
+    }
+}
+
+/// Why CloudFront would refuse the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// `MissingKey`: no `Key-Pair-Id`, or an empty one.
+    MissingKeyPairId,
+    /// `InvalidKey`: the key pair ID is not the expected one or not in the key group.
+    UnknownKey {
+        /// The ID found.
+        key_pair_id: String,
+        /// The IDs that are trusted.
+        trusted: Vec<String>,
+    },
+    /// `MalformedSignature`: no `Signature`.
+    MissingSignature,
+    /// `MalformedSignature`: the signature is not CloudFront base64 (wrong alphabet,
+    /// truncated) \[R8\].
+    SignatureEncoding {
+        /// What is wrong (from [`encoding::decode`]).
+        problem: String,
+    },
+    /// `MalformedPolicy`: neither `Expires` nor `Policy`.
+    MissingPolicy,
+    /// `MalformedPolicy`: both `Expires` and `Policy` \[R9\].
+    BothExpiresAndPolicy,
+    /// `MalformedPolicy`: `Expires` is not a whole number of seconds.
+    BadExpires {
+        /// The value found.
+        value: String,
+    },
+    /// `MalformedPolicy`: `Policy` is not CloudFront base64 \[R8\].
+    PolicyEncoding {
+        /// What is wrong.
+        problem: String,
+    },
+    /// `MalformedPolicy`: the decoded policy is not a valid policy (invalid JSON, wrong
+    /// names, milliseconds, ...) \[R3\].
+    PolicyInvalid {
+        /// What is wrong (from [`Policy::from_json`]).
+        problem: String,
+    },
+    /// `AccessDenied`: `Hash-Algorithm` holds a value other than `SHA256` (or `SHA1`).
+    UnknownHashAlgorithm {
+        /// The value found.
+        value: String,
+    },
+    /// `AccessDenied`: the signature does not match the policy.
+    SignatureMismatch {
+        /// Why, when cfsign can tell.
+        diagnosis: Option<Diagnosis>,
+    },
+    /// `AccessDenied`: the request time is not before `DateLessThan`.
+    Expired {
+        /// `DateLessThan`, Unix seconds.
+        expires: i64,
+        /// The request time, Unix seconds.
+        at: i64,
+    },
+    /// `AccessDenied`: the request time is not after `DateGreaterThan`.
+    NotYetValid {
+        /// `DateGreaterThan`, Unix seconds.
+        starts: i64,
+        /// The request time, Unix seconds.
+        at: i64,
+    },
+    /// `AccessDenied`: the client IP is outside `IpAddress`.
+    IpOutsideRange {
+        /// The client address.
+        ip: Ipv4Addr,
+        /// The policy's range.
+        range: SourceIp,
+    },
+    /// `AccessDenied`: the requested URL is not matched by the policy's `Resource` \[R5\].
+    ResourceMismatch {
+        /// The URL requested (without signing parameters).
+        url: String,
+        /// The policy's resource.
+        resource: String,
+    },
+}
+
+impl Reason {
+    /// The error code CloudFront answers with for this reason.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Reason::MissingKeyPairId => ErrorCode::MissingKey,
+            Reason::UnknownKey { .. } => ErrorCode::InvalidKey,
+            Reason::MissingSignature | Reason::SignatureEncoding { .. } => {
+                ErrorCode::MalformedSignature
+            }
+            Reason::MissingPolicy
+            | Reason::BothExpiresAndPolicy
+            | Reason::BadExpires { .. }
+            | Reason::PolicyEncoding { .. }
+            | Reason::PolicyInvalid { .. } => ErrorCode::MalformedPolicy,
+            _ => ErrorCode::AccessDenied,
+        }
+    }
+
+    /// A stable snake_case identifier, for machine output.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Reason::MissingKeyPairId => "missing_key_pair_id",
+            Reason::UnknownKey { .. } => "unknown_key",
+            Reason::MissingSignature => "missing_signature",
+            Reason::SignatureEncoding { .. } => "signature_encoding",
+            Reason::MissingPolicy => "missing_policy",
+            Reason::BothExpiresAndPolicy => "both_expires_and_policy",
+            Reason::BadExpires { .. } => "bad_expires",
+            Reason::PolicyEncoding { .. } => "policy_encoding",
+            Reason::PolicyInvalid { .. } => "policy_invalid",
+            Reason::UnknownHashAlgorithm { .. } => "unknown_hash_algorithm",
+            Reason::SignatureMismatch { diagnosis } => match diagnosis {
+                None => "signature_mismatch",
+                Some(Diagnosis::HashAlgorithm { .. }) => "signature_mismatch_hash_algorithm",
+                Some(Diagnosis::ParameterAppended { .. }) => "signature_mismatch_query_changed",
+                Some(Diagnosis::ReEncoded { .. }) => "signature_mismatch_re_encoded",
+                Some(Diagnosis::SignatureLength { .. }) => "signature_mismatch_length",
+                Some(Diagnosis::OtherKey { .. }) => "signature_mismatch_other_key",
+            },
+            Reason::Expired { .. } => "expired",
+            Reason::NotYetValid { .. } => "not_yet_valid",
+            Reason::IpOutsideRange { .. } => "ip_outside_range",
+            Reason::ResourceMismatch { .. } => "resource_mismatch",
+        }
+    }
+
+    /// How to fix it, in one line.
+    pub fn hint(&self) -> String {
+        match self {
+            Reason::MissingKeyPairId => {
+                "sign again with --key-pair-id (the ID of the public key in the trusted key group)".into()
+            }
+            Reason::UnknownKey { .. } => {
+                "use the ID of a public key in a key group trusted by this cache behavior (console: Key management > Public keys)".into()
+            }
+            Reason::MissingSignature | Reason::SignatureEncoding { .. } => {
+                "pass the signed URL exactly as cfsign printed it; do not URL-encode or decode it again".into()
+            }
+            Reason::MissingPolicy | Reason::BadExpires { .. } => {
+                "sign the URL again; a signed URL carries Expires (canned) or Policy (custom)".into()
+            }
+            Reason::BothExpiresAndPolicy => {
+                "keep only Expires (canned) or only Policy (custom): sign the URL again from the unsigned URL".into()
+            }
+            Reason::PolicyEncoding { .. } | Reason::PolicyInvalid { .. } => {
+                "write the policy with whole Unix seconds and CloudFront's names, then sign again (cfsign --policy-file checks it)".into()
+            }
+            Reason::UnknownHashAlgorithm { .. } => {
+                "use Hash-Algorithm=SHA256 for SHA-256 signatures and leave it out for SHA-1".into()
+            }
+            Reason::SignatureMismatch { diagnosis } => match diagnosis {
+                Some(Diagnosis::HashAlgorithm { signed_with, .. }) => match signed_with.parameter() {
+                    Some(p) => format!("append &Hash-Algorithm={p}, or sign again with --hash-algorithm sha1"),
+                    None => "remove Hash-Algorithm=SHA256, or sign again with --hash-algorithm sha256".into(),
+                },
+                Some(Diagnosis::ParameterAppended { .. }) => {
+                    "add query parameters before signing, or sign a wildcard policy resource (--policy-resource 'https://host/path*')".into()
+                }
+                Some(Diagnosis::ReEncoded { .. }) => {
+                    "request the URL exactly as it was signed, or sign the form the client sends".into()
+                }
+                Some(Diagnosis::SignatureLength { .. }) => {
+                    "the URL was cut off or damaged in transit; copy it whole".into()
+                }
+                Some(Diagnosis::OtherKey { .. }) => {
+                    "sign with the private key that belongs to the Key-Pair-Id, or use that key's ID".into()
+                }
+                None => {
+                    "the URL (or Expires/Policy) changed after signing, or the private key does not belong to this public key".into()
+                }
+            },
+            Reason::Expired { .. } => "sign again with a later expiry (--days, --expires-in, --date-less-than)".into(),
+            Reason::NotYetValid { .. } => "wait until the start time, or sign again with an earlier --date-greater-than".into(),
+            Reason::IpOutsideRange { .. } => {
+                "sign for the viewer's public address or a wider range (--ip-address), or leave the range out".into()
+            }
+            Reason::ResourceMismatch { .. } => {
+                "request a URL the policy resource covers, or sign with a resource pattern that matches it".into()
+            }
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::time::format_utc;
+        match self {
+            Reason::MissingKeyPairId => {
+                f.write_str("Missing Key-Pair-Id query parameter or cookie value")
+            }
+            Reason::UnknownKey {
+                key_pair_id,
+                trusted,
+            } => write!(
+                f,
+                "Unknown Key: key pair ID {key_pair_id:?} is not trusted (trusted: {})",
+                trusted.join(", ")
+            ),
+            Reason::MissingSignature => f.write_str("there is no Signature"),
+            Reason::SignatureEncoding { problem } => {
+                write!(f, "Could not unencode Signature: Signature {problem}")
+            }
+            Reason::MissingPolicy => f.write_str("there is neither Expires nor Policy"),
+            Reason::BothExpiresAndPolicy => {
+                f.write_str("both Expires and Policy are present; a signed URL has one of them")
+            }
+            Reason::BadExpires { value } => {
+                write!(f, "Expires {value:?} is not a whole number of Unix seconds")
+            }
+            Reason::PolicyEncoding { problem } => write!(f, "Policy {problem}"),
+            Reason::PolicyInvalid { problem } => write!(f, "the decoded {problem}"),
+            Reason::UnknownHashAlgorithm { value } => {
+                write!(f, "Hash-Algorithm {value:?} is not SHA256")
+            }
+            Reason::SignatureMismatch { diagnosis } => match diagnosis {
+                Some(d) => write!(f, "the signature does not match: {d}"),
+                None => f.write_str("the signature does not match the policy"),
+            },
+            Reason::Expired { expires, at } => write!(
+                f,
+                "expired at {} ({}; DateLessThan {expires})",
+                format_utc(*expires),
+                crate::time::describe_relative(*expires, *at)
+            ),
+            Reason::NotYetValid { starts, at } => write!(
+                f,
+                "not valid before {} ({}; DateGreaterThan {starts})",
+                format_utc(*starts),
+                crate::time::describe_relative(*starts, *at)
+            ),
+            Reason::IpOutsideRange { ip, range } => {
+                write!(
+                    f,
+                    "client IP {ip} is outside the policy's IpAddress {range}"
+                )
+            }
+            Reason::ResourceMismatch { url, resource } => {
+                write!(
+                    f,
+                    "URL {url:?} is not matched by the policy resource {resource:?}"
+                )
+            }
+        }
+    }
+}
+
+/// What CloudFront would do with the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// CloudFront would serve it.
+    Serve,
+    /// CloudFront would answer 403 with [`Reason::code`].
+    Refuse(Reason),
+}
+
+/// The keys CloudFront trusts for the request.
+#[derive(Debug)]
+pub enum TrustedKeys {
+    /// One public key; with `key_pair_id`, only that ID is accepted, without it any ID.
+    Single {
+        /// The public key.
+        key: PublicKey,
+        /// The ID it is registered under, when known.
+        key_pair_id: Option<String>,
+    },
+    /// A key group: key pair ID → public key.
+    Group(BTreeMap<String, PublicKey>),
+}
+
+impl TrustedKeys {
+    fn lookup(&self, id: &str) -> Option<&PublicKey> {
+        match self {
+            TrustedKeys::Single { key, key_pair_id } => match key_pair_id {
+                Some(expected) if expected != id => None,
+                _ => Some(key),
+            },
+            TrustedKeys::Group(map) => map.get(id),
+        }
+    }
+
+    fn ids(&self) -> Vec<String> {
+        match self {
+            TrustedKeys::Single { key_pair_id, .. } => key_pair_id.iter().cloned().collect(),
+            TrustedKeys::Group(map) => map.keys().cloned().collect(),
+        }
+    }
+}
+
+/// The request as CloudFront would see it, besides the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The request time, Unix seconds (UTC).
+    pub at: i64,
+    /// The viewer's address; `None` skips the `IpAddress` check.
+    pub client_ip: Option<Ipv4Addr>,
+}
+
+/// The result of a verification: the verdict and what was found on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// Serve or refuse.
+    pub verdict: Verdict,
+    /// The URL requested, without the signing parameters (and fragment).
+    pub url: String,
+    /// The key pair ID, when present.
+    pub key_pair_id: Option<String>,
+    /// Canned or custom, when known.
+    pub policy_type: Option<PolicyType>,
+    /// The policy bytes that the signature covers (rebuilt for canned), when known.
+    pub policy: Option<String>,
+    /// The policy, when it was read.
+    pub parsed_policy: Option<Policy>,
+    /// The hash algorithm claimed by the request.
+    pub hash_algorithm: HashAlgorithm,
+    /// The algorithm of the key that checked the signature, when one did.
+    pub key_algorithm: Option<KeyAlgorithm>,
+    /// Remarks: checks skipped (no client IP), a fragment ignored.
+    pub notes: Vec<String>,
+}
+
+impl Verification {
+    /// Whether CloudFront would serve the request.
+    pub fn serves(&self) -> bool {
+        self.verdict == Verdict::Serve
+    }
+
+    /// The documented JSON object (`schema_version` 1): `verdict` (`serve` or `refuse`),
+    /// `http_status` (200 or 403), `error_code` (CloudFront's code or `null`), `reason`
+    /// (a stable id such as `expired` or `signature_mismatch_query_changed`), `message`,
+    /// `hint`, `signed_url` (the URL that was actually signed, when a diagnosis found it),
+    /// `url`, `key_pair_id`, `policy_type`, `policy`, `resource`, `expires`,
+    /// `expires_utc`, `date_greater_than`, `ip_address`, `hash_algorithm`,
+    /// `key_algorithm`, `notes`. Absent values are `null`; times are Unix seconds.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (code, id, message, hint, signed_url) = match &self.verdict {
+            Verdict::Serve => (None, None, None, None, None),
+            Verdict::Refuse(r) => (
+                Some(r.code().as_str()),
+                Some(r.id()),
+                Some(r.to_string()),
+                Some(r.hint()),
+                match r {
+                    Reason::SignatureMismatch {
+                        diagnosis:
+                            Some(
+                                Diagnosis::ParameterAppended { signed_url, .. }
+                                | Diagnosis::ReEncoded { signed_url, .. },
+                            ),
+                    } => Some(signed_url.clone()),
+                    _ => None,
+                },
+            ),
+        };
+        let p = self.parsed_policy.as_ref();
+        let c = p.map(Policy::condition);
+        serde_json::json!({
+            "schema_version": 1,
+            "verdict": if self.serves() { "serve" } else { "refuse" },
+            "http_status": if self.serves() { 200 } else { 403 },
+            "error_code": code,
+            "reason": id,
+            "message": message,
+            "hint": hint,
+            "signed_url": signed_url,
+            "url": self.url,
+            "key_pair_id": self.key_pair_id,
+            "policy_type": self.policy_type.map(PolicyType::as_str),
+            "policy": self.policy,
+            "resource": p.map(Policy::resource),
+            "expires": c.map(|c| c.date_less_than),
+            "expires_utc": c.map(|c| crate::time::format_utc(c.date_less_than)),
+            "date_greater_than": c.and_then(|c| c.date_greater_than),
+            "ip_address": c.and_then(|c| c.ip_address).map(|ip| ip.to_string()),
+            "hash_algorithm": self.hash_algorithm.as_str(),
+            "key_algorithm": self.key_algorithm.map(KeyAlgorithm::as_str),
+            "notes": self.notes,
+        })
+    }
+}
+
+/// The signing values of a request, wherever they came from (query or cookies).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SigningValues {
+    pub(crate) expires: Option<String>,
+    pub(crate) policy: Option<String>,
+    pub(crate) signature: Option<String>,
+    pub(crate) key_pair_id: Option<String>,
+    pub(crate) hash_algorithm: Option<String>,
+}
+
+/// A signed URL taken apart, byte-faithfully.
+#[derive(Debug, Clone)]
+pub(crate) struct SplitUrl {
+    /// The URL without the signing parameters and their separators \[R9\].
+    pub(crate) base: String,
+    /// The user's query pairs that come after the first signing parameter.
+    appended: Vec<String>,
+    /// The base URL without the appended pairs.
+    base_without_appended: String,
+    pub(crate) values: SigningValues,
+    pub(crate) fragment: Option<String>,
+}
+
+pub(crate) fn split_signed_url(signed: &str) -> SplitUrl {
+    let (without_fragment, fragment) = match signed.find('#') {
+        Some(i) => (&signed[..i], Some(signed[i..].to_string())),
+        None => (signed, None),
+    };
+    let mut values = SigningValues::default();
+    let Some((head, query)) = without_fragment.split_once('?') else {
+        return SplitUrl {
+            base: without_fragment.into(),
+            appended: Vec::new(),
+            base_without_appended: without_fragment.into(),
+            values,
+            fragment,
+        };
+    };
+    let mut kept = Vec::new();
+    let mut before = Vec::new();
+    let mut appended = Vec::new();
+    let mut seen_signing = false;
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match name {
+            url::EXPIRES => Some(&mut values.expires),
+            url::POLICY => Some(&mut values.policy),
+            url::SIGNATURE => Some(&mut values.signature),
+            url::KEY_PAIR_ID => Some(&mut values.key_pair_id),
+            url::HASH_ALGORITHM => Some(&mut values.hash_algorithm),
+            _ => None,
+        };
+        match slot {
+            Some(slot) => {
+                seen_signing = true;
+                if slot.is_none() {
+                    *slot = Some(value.to_string());
+                }
+            }
+            None => {
+                kept.push(pair);
+                if seen_signing {
+                    appended.push(pair.to_string());
+                } else {
+                    before.push(pair);
+                }
+            }
+        }
+    }
+    let join = |pairs: &[&str]| {
+        if pairs.is_empty() {
+            head.to_string()
+        } else {
+            format!("{head}?{}", pairs.join("&"))
+        }
+    };
+    SplitUrl {
+        base: join(&kept),
+        base_without_appended: join(&before),
+        appended,
+        values,
+        fragment,
+    }
+}
+
+fn verifies(key: &PublicKey, hash: HashAlgorithm, msg: &[u8], sig: &[u8]) -> bool {
+    sign::verify_bytes(key, hash, msg, sig).is_ok()
+}
+
+fn other_hash(h: HashAlgorithm) -> HashAlgorithm {
+    match h {
+        HashAlgorithm::Sha1 => HashAlgorithm::Sha256,
+        HashAlgorithm::Sha256 => HashAlgorithm::Sha1,
+    }
+}
+
+/// Other spellings a client or library may have turned the signed URL into (or from):
+/// each is (description, the URL as it may have been signed).
+fn re_encodings(url: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut push = |change: &str, candidate: String| {
+        if candidate != url {
+            out.push((change.to_string(), candidate));
+        }
+    };
+    if url.contains('~') {
+        push("%7E was written as ~", url.replace('~', "%7E"));
+    }
+    if url.contains("%7E") || url.contains("%7e") {
+        push(
+            "~ was written as %7E",
+            url.replace("%7E", "~").replace("%7e", "~"),
+        );
+    }
+    if url.contains("%20") {
+        push("+ was written as %20", url.replace("%20", "+"));
+    }
+    if url.contains('+') {
+        push("%20 was written as +", url.replace('+', "%20"));
+        push("%2B was written as +", url.replace('+', "%2B"));
+    }
+    if url.contains("%2B") || url.contains("%2b") {
+        push(
+            "+ was written as %2B",
+            url.replace("%2B", "+").replace("%2b", "+"),
+        );
+    }
+    push(
+        "lower-case percent-escapes were written in upper case",
+        map_escapes(url, |hex| Some(format!("%{}", hex.to_ascii_lowercase()))),
+    );
+    push(
+        "upper-case percent-escapes were written in lower case",
+        map_escapes(url, |hex| Some(format!("%{}", hex.to_ascii_uppercase()))),
+    );
+    push(
+        "percent-escapes were decoded",
+        map_escapes(url, |hex| {
+            let b = u8::from_str_radix(hex, 16).ok()?;
+            (b.is_ascii_graphic() && b != b'%').then(|| (b as char).to_string())
+        }),
+    );
+    out
+}
+
+/// Rewrites every `%XX` escape with `f` (keeping it when `f` returns `None`).
+fn map_escapes(s: &str, f: impl Fn(&str) -> Option<String>) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = &s[i + 1..i + 3];
+            match f(hex) {
+                Some(r) => out.push_str(&r),
+                None => out.push_str(&s[i..i + 3]),
+            }
+            i += 3;
+        } else {
+            let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+fn expected_len(alg: KeyAlgorithm) -> (bool, String) {
+    match alg {
+        KeyAlgorithm::Rsa2048 => (true, "256".into()),
+        KeyAlgorithm::EcdsaP256 => (false, "70-72".into()),
+    }
+}
+
+struct Check<'a> {
+    split: SplitUrl,
+    keys: &'a TrustedKeys,
+    ctx: RequestContext,
+    /// Cookies carry no appended parameters and are never re-encoded by URL libraries.
+    url_diagnoses: bool,
+}
+
+impl Check<'_> {
+    fn run(self) -> Verification {
+        let mut result = Verification {
+            verdict: Verdict::Serve,
+            url: self.split.base.clone(),
+            key_pair_id: None,
+            policy_type: None,
+            policy: None,
+            parsed_policy: None,
+            hash_algorithm: HashAlgorithm::Sha1,
+            key_algorithm: None,
+            notes: Vec::new(),
+        };
+        if let TrustedKeys::Single {
+            key_pair_id: None, ..
+        } = self.keys
+        {
+            result.notes.push(
+                "the Key-Pair-Id was not checked against an expected ID; give the key's ID (--key-pair-id) to check it"
+                    .into(),
+            );
+        }
+        if let Some(fragment) = &self.split.fragment {
+            result.notes.push(format!(
+                "the fragment {fragment:?} was ignored: clients never send it to CloudFront"
+            ));
+        }
+        result.verdict = match self.check(&mut result) {
+            Ok(()) => Verdict::Serve,
+            Err(reason) => Verdict::Refuse(reason),
+        };
+        result
+    }
+
+    fn check(&self, out: &mut Verification) -> Result<(), Reason> {
+        let v = &self.split.values;
+        // 1. MissingKey
+        let id = v
+            .key_pair_id
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .ok_or(Reason::MissingKeyPairId)?;
+        out.key_pair_id = Some(id.to_string());
+        // 2. InvalidKey
+        let key = self.keys.lookup(id).ok_or_else(|| Reason::UnknownKey {
+            key_pair_id: id.to_string(),
+            trusted: self.keys.ids(),
+        })?;
+        out.key_algorithm = Some(key.algorithm());
+        // 3. MalformedSignature
+        let sig_text = v.signature.as_deref().ok_or(Reason::MissingSignature)?;
+        let signature =
+            encoding::decode("Signature", sig_text).map_err(|e| Reason::SignatureEncoding {
+                problem: error_problem(&e),
+            })?;
+        // 4. MalformedPolicy
+        let (policy_type, policy_bytes, policy) = match (&v.expires, &v.policy) {
+            (Some(_), Some(_)) => return Err(Reason::BothExpiresAndPolicy),
+            (None, None) => return Err(Reason::MissingPolicy),
+            (Some(e), None) => {
+                let expires = parse_expires(e)?;
+                let p = Policy::canned(self.split.base.clone(), expires);
+                (PolicyType::Canned, p.to_json().into_bytes(), p)
+            }
+            (None, Some(text)) => {
+                let bytes =
+                    encoding::decode("Policy", text).map_err(|e| Reason::PolicyEncoding {
+                        problem: error_problem(&e),
+                    })?;
+                let p = Policy::from_json(&bytes).map_err(|e| Reason::PolicyInvalid {
+                    problem: format!("policy is not valid: {}", error_problem(&e)),
+                })?;
+                (PolicyType::Custom, bytes, p)
+            }
+        };
+        out.policy_type = Some(policy_type);
+        out.policy = Some(String::from_utf8_lossy(&policy_bytes).into_owned());
+        out.parsed_policy = Some(policy.clone());
+        // 5. The signature
+        let hash = match v.hash_algorithm.as_deref() {
+            None => HashAlgorithm::Sha1,
+            Some("SHA256") => HashAlgorithm::Sha256,
+            Some("SHA1") => HashAlgorithm::Sha1,
+            Some(other) => {
+                return Err(Reason::UnknownHashAlgorithm {
+                    value: other.to_string(),
+                });
+            }
+        };
+        out.hash_algorithm = hash;
+        if !verifies(key, hash, &policy_bytes, &signature) {
+            return Err(Reason::SignatureMismatch {
+                diagnosis: self.diagnose(key, hash, policy_type, &policy, &signature),
+            });
+        }
+        // 6. Conditions
+        let c = policy.condition();
+        if self.ctx.at >= c.date_less_than {
+            return Err(Reason::Expired {
+                expires: c.date_less_than,
+                at: self.ctx.at,
+            });
+        }
+        if let Some(starts) = c.date_greater_than
+            && self.ctx.at <= starts
+        {
+            return Err(Reason::NotYetValid {
+                starts,
+                at: self.ctx.at,
+            });
+        }
+        if let Some(range) = c.ip_address {
+            match self.ctx.client_ip {
+                Some(ip) if !range.contains(ip) => {
+                    return Err(Reason::IpOutsideRange { ip, range });
+                }
+                Some(_) => {}
+                None => out.notes.push(format!(
+                    "the policy allows only IpAddress {range}; give --client-ip to check the viewer's address"
+                )),
+            }
+        }
+        if !policy::resource_matches(policy.resource(), &self.split.base) {
+            return Err(Reason::ResourceMismatch {
+                url: self.split.base.clone(),
+                resource: policy.resource().to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn diagnose(
+        &self,
+        key: &PublicKey,
+        hash: HashAlgorithm,
+        policy_type: PolicyType,
+        policy: &Policy,
+        signature: &[u8],
+    ) -> Option<Diagnosis> {
+        let other = other_hash(hash);
+        let bytes = match policy_type {
+            PolicyType::Canned => policy.to_json().into_bytes(),
+            PolicyType::Custom => self
+                .split
+                .values
+                .policy
+                .as_deref()
+                .and_then(|p| encoding::decode("Policy", p).ok())
+                .unwrap_or_default(),
+        };
+        if let TrustedKeys::Group(map) = self.keys {
+            for (id, k) in map {
+                if std::ptr::eq(k, key) {
+                    continue;
+                }
+                if verifies(k, hash, &bytes, signature) || verifies(k, other, &bytes, signature) {
+                    return Some(Diagnosis::OtherKey {
+                        key_pair_id: id.clone(),
+                    });
+                }
+            }
+        }
+        let (fixed, expected) = expected_len(key.algorithm());
+        let bad_len = if fixed {
+            signature.len() != 256
+        } else {
+            !(8..=72).contains(&signature.len()) || signature[0] != 0x30
+        };
+        if bad_len {
+            return Some(Diagnosis::SignatureLength {
+                found: signature.len(),
+                expected,
+            });
+        }
+        if verifies(key, other, &bytes, signature) {
+            return Some(Diagnosis::HashAlgorithm {
+                claimed: hash,
+                signed_with: other,
+            });
+        }
+        if policy_type != PolicyType::Canned || !self.url_diagnoses {
+            return None;
+        }
+        let expires = policy.condition().date_less_than;
+        let canned_ok = |url: &str| {
+            let bytes = Policy::canned(url, expires).to_json().into_bytes();
+            verifies(key, hash, &bytes, signature) || verifies(key, other, &bytes, signature)
+        };
+        if !self.split.appended.is_empty() && canned_ok(&self.split.base_without_appended) {
+            return Some(Diagnosis::ParameterAppended {
+                parameters: self.split.appended.clone(),
+                signed_url: self.split.base_without_appended.clone(),
+            });
+        }
+        re_encodings(&self.split.base)
+            .into_iter()
+            .find(|(_, candidate)| canned_ok(candidate))
+            .map(|(change, signed_url)| Diagnosis::ReEncoded { change, signed_url })
+    }
+}
+
+/// The message of a library error without its variant prefix noise.
+fn error_problem(e: &crate::Error) -> String {
+    match e {
+        crate::Error::Base64 { problem, .. } => problem.clone(),
+        crate::Error::Policy { problem } => problem.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn parse_expires(e: &str) -> Result<i64, Reason> {
+    let bad = || Reason::BadExpires { value: e.into() };
+    if e.is_empty() || !e.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    e.parse::<i64>().map_err(|_| bad())
+}
+
+/// Verifies a signed URL as CloudFront would, for a request at `ctx.at` from
+/// `ctx.client_ip`. The canned policy is rebuilt from the URL without its signing
+/// parameters, byte for byte \[R1\], \[R2\]; a `#fragment` is ignored (clients never send it).
+///
+/// ```
+/// use cfsign::verify::{verify_url, RequestContext, TrustedKeys, Verdict};
+/// let pem = std::fs::read("keys/private_key.pem").unwrap();
+/// let key = cfsign::PrivateKey::from_pem(&pem, None, "demo").unwrap();
+/// let signer = cfsign::Signer::new(key, cfsign::KeyPairId::new("KDEMO").unwrap());
+/// let signed = signer
+///     .sign_url("https://d1.example/a.jpg", &cfsign::UrlPolicy::expires(2_000_000_000))
+///     .unwrap();
+/// let keys = TrustedKeys::Single { key: signer.public_key(), key_pair_id: Some("KDEMO".into()) };
+/// let ctx = RequestContext { at: 1_900_000_000, client_ip: None };
+/// assert_eq!(verify_url(&signed.url, &keys, ctx).verdict, Verdict::Serve);
+/// ```
+pub fn verify_url(signed_url: &str, keys: &TrustedKeys, ctx: RequestContext) -> Verification {
+    Check {
+        split: split_signed_url(signed_url),
+        keys,
+        ctx,
+        url_diagnoses: true,
+    }
+    .run()
+}
+
+/// Verifies signed cookies (name, value pairs; names are case-sensitive \[R17\]) for a
+/// request of `url`, as CloudFront would. Signing parameters in the URL's query are
+/// ignored here; the canned policy is rebuilt from `url` as given.
+pub fn verify_cookies(
+    cookies: &[(String, String)],
+    url: &str,
+    keys: &TrustedKeys,
+    ctx: RequestContext,
+) -> Verification {
+    let values = values_from_cookies(cookies);
+    let (base, fragment) = match url.find('#') {
+        Some(i) => (url[..i].to_string(), Some(url[i..].to_string())),
+        None => (url.to_string(), None),
+    };
+    Check {
+        split: SplitUrl {
+            base_without_appended: base.clone(),
+            base,
+            appended: Vec::new(),
+            values,
+            fragment,
+        },
+        keys,
+        ctx,
+        url_diagnoses: false,
+    }
+    .run()
+}
+
+/// The signing values among cookies (the first of each name wins).
+pub(crate) fn values_from_cookies(cookies: &[(String, String)]) -> SigningValues {
+    let mut values = SigningValues::default();
+    for (name, value) in cookies {
+        let slot = match name.as_str() {
+            cookies::EXPIRES => &mut values.expires,
+            cookies::POLICY => &mut values.policy,
+            cookies::SIGNATURE => &mut values.signature,
+            cookies::KEY_PAIR_ID => &mut values.key_pair_id,
+            cookies::HASH_ALGORITHM => &mut values.hash_algorithm,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(value.clone());
+        }
+    }
+    values
+}
+
+/// Reads cookies from the forms `cfsign cookies` prints and browsers or tools export:
+/// `Set-Cookie:` lines (attributes after the first `;` are dropped), a `Cookie:` header
+/// (read by [`cookies::parse_cookie_header`]; the `Cookie:` prefix is optional), a JSON
+/// object holding a `cookies` object of name → value (or that object itself), or a
+/// Netscape cookie jar (seven tab-separated fields; `#HttpOnly_` lines are cookies, other
+/// `#` lines comments). Values are kept as written.
+///
+/// # Errors
+/// [`crate::Error::CookieHeader`] for a header line that is not `name=value` pairs.
+pub fn parse_cookie_text(text: &str) -> crate::Result<Vec<(String, String)>> {
+    if let Ok(serde_json::Value::Object(root)) = serde_json::from_str(text.trim()) {
+        let obj = match root.get("cookies") {
+            Some(serde_json::Value::Object(c)) => c.clone(),
+            _ => root,
+        };
+        return Ok(obj
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect());
+    }
+    let mut out = Vec::new();
+    for raw in text.lines() {
+        let line = raw.trim_end_matches('\r');
+        let line = match line.strip_prefix("#HttpOnly_") {
+            Some(rest) => rest,
+            None if line.trim_start().starts_with('#') => continue,
+            None => line,
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() == 7 {
+            out.push((fields[5].to_string(), fields[6].to_string()));
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.len() >= 11 && trimmed[..11].eq_ignore_ascii_case("set-cookie:") {
+            let first = trimmed[11..].split(';').next().unwrap_or_default();
+            out.extend(cookies::parse_cookie_header(first)?);
+            continue;
+        }
+        out.extend(cookies::parse_cookie_header(trimmed)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_is_byte_faithful() {
+        let s = split_signed_url("https://d1.net/a?Expires=5&Signature=x&Key-Pair-Id=K");
+        assert_eq!(s.base, "https://d1.net/a");
+        assert_eq!(s.values.expires.as_deref(), Some("5"));
+        let s = split_signed_url("https://d1.net/a?&Expires=5&Signature=x&Key-Pair-Id=K");
+        assert_eq!(s.base, "https://d1.net/a?");
+        let s = split_signed_url(
+            "https://d1.net/a?b=%7E&Expires=5&Signature=x&Key-Pair-Id=K&Hash-Algorithm=SHA256&c=1#f",
+        );
+        assert_eq!(s.base, "https://d1.net/a?b=%7E&c=1");
+        assert_eq!(s.base_without_appended, "https://d1.net/a?b=%7E");
+        assert_eq!(s.appended, vec!["c=1".to_string()]);
+        assert_eq!(s.values.hash_algorithm.as_deref(), Some("SHA256"));
+        assert_eq!(s.fragment.as_deref(), Some("#f"));
+    }
+
+    #[test]
+    fn re_encoding_candidates() {
+        let c = re_encodings("https://d1.net/a~b%2fc");
+        let get = |change: &str| c.iter().find(|(d, _)| d == change).map(|(_, u)| u.as_str());
+        assert_eq!(
+            get("%7E was written as ~"),
+            Some("https://d1.net/a%7Eb%2fc")
+        );
+        assert_eq!(
+            get("upper-case percent-escapes were written in lower case"),
+            Some("https://d1.net/a~b%2Fc")
+        );
+        assert_eq!(
+            get("percent-escapes were decoded"),
+            Some("https://d1.net/a~b/c")
+        );
+    }
+
+    #[test]
+    fn cookie_formats() {
+        let want = vec![
+            ("CloudFront-Expires".to_string(), "5".to_string()),
+            ("CloudFront-Key-Pair-Id".to_string(), "K1".to_string()),
+        ];
+        assert_eq!(
+            parse_cookie_text("Cookie: CloudFront-Expires=5; CloudFront-Key-Pair-Id=K1").unwrap(),
+            want
+        );
+        assert_eq!(
+            parse_cookie_text(
+                "Set-Cookie: CloudFront-Expires=5; Path=/; Secure\r\nSet-Cookie: CloudFront-Key-Pair-Id=K1; HttpOnly\r\n"
+            ).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse_cookie_text(
+                r#"{"cookies":{"CloudFront-Expires":"5","CloudFront-Key-Pair-Id":"K1"}}"#
+            )
+            .unwrap(),
+            want
+        );
+        assert_eq!(
+            parse_cookie_text(
+                "# Netscape HTTP Cookie File\n#HttpOnly_d1.net\tFALSE\t/\tTRUE\t0\tCloudFront-Expires\t5\nd1.net\tFALSE\t/\tTRUE\t0\tCloudFront-Key-Pair-Id\tK1\n"
+            ).unwrap(),
+            want
+        );
+    }
+
+    #[test]
+    fn reasons_map_to_codes() {
+        assert_eq!(Reason::MissingKeyPairId.code(), ErrorCode::MissingKey);
+        assert_eq!(
+            Reason::BothExpiresAndPolicy.code(),
+            ErrorCode::MalformedPolicy
+        );
+        assert_eq!(
+            Reason::SignatureEncoding {
+                problem: String::new()
+            }
+            .code(),
+            ErrorCode::MalformedSignature
+        );
+        assert_eq!(
+            Reason::SignatureMismatch { diagnosis: None }.code(),
+            ErrorCode::AccessDenied
+        );
+    }
+
+    fn demo_key() -> crate::PrivateKey {
+        let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/private_key.pem"))
+            .expect("demo key");
+        crate::PrivateKey::from_pem(&pem, None, "demo").expect("key")
+    }
+
+    const CTX: RequestContext = RequestContext {
+        at: 1_767_280_000,
+        client_ip: None,
+    };
+
+    /// A custom-policy URL whose Policy is `policy_text`, correctly signed.
+    fn custom_url(key: &crate::PrivateKey, policy_text: &str) -> String {
+        let sig = sign::sign_bytes(key, HashAlgorithm::Sha1, policy_text.as_bytes()).unwrap();
+        format!(
+            "https://d1.net/a?Policy={}&Signature={}&Key-Pair-Id=K1",
+            encoding::encode(policy_text.as_bytes()),
+            encoding::encode(&sig)
+        )
+    }
+
+    fn refusal(v: Verification) -> Reason {
+        match v.verdict {
+            Verdict::Refuse(r) => r,
+            Verdict::Serve => panic!("served"),
+        }
+    }
+
+    #[test]
+    fn malformed_policies_are_malformed_policy() {
+        let key = demo_key();
+        let keys = TrustedKeys::Single {
+            key: key.public_key(),
+            key_pair_id: None,
+        };
+        for (doc, needle) in [
+            ("{", "is not valid JSON"),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessthan":{"AWS:EpochTime":1767290400}}}]}"#,
+                "spelled \"DateLessThan\"",
+            ),
+            (
+                r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":1767290400000}}}]}"#,
+                "milliseconds",
+            ),
+        ] {
+            let r = refusal(verify_url(&custom_url(&key, doc), &keys, CTX));
+            assert_eq!(r.code(), ErrorCode::MalformedPolicy, "{doc}");
+            assert!(r.to_string().contains(needle), "{doc}: {r}");
+        }
+        let r = refusal(verify_url(
+            "https://d1.net/a?Policy=e30=&Signature=AAAA&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r.id(), "policy_encoding");
+        let r = refusal(verify_url(
+            "https://d1.net/a?Expires=17672904O0&Signature=AAAA&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(
+            r,
+            Reason::BadExpires {
+                value: "17672904O0".into()
+            }
+        );
+        let r = refusal(verify_url(
+            "https://d1.net/a?Signature=AAAA&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r, Reason::MissingPolicy);
+        let r = refusal(verify_url(
+            "https://d1.net/a?Expires=1767290400&Key-Pair-Id=K1",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r, Reason::MissingSignature);
+        assert_eq!(r.code(), ErrorCode::MalformedSignature);
+        let r = refusal(verify_url(
+            "https://d1.net/a?Expires=1767290400&Signature=AAAA&Key-Pair-Id=",
+            &keys,
+            CTX,
+        ));
+        assert_eq!(r, Reason::MissingKeyPairId);
+    }
+
+    #[test]
+    fn custom_policy_serves_and_reports_what_it_read() {
+        let key = demo_key();
+        let keys = TrustedKeys::Single {
+            key: key.public_key(),
+            key_pair_id: Some("K1".into()),
+        };
+        let doc = r#"{"Statement":[{"Resource":"https://d1.net/*","Condition":{"DateLessThan":{"AWS:EpochTime":1767290400}}}]}"#;
+        let v = verify_url(&custom_url(&key, doc), &keys, CTX);
+        assert_eq!(v.verdict, Verdict::Serve);
+        assert_eq!(v.policy_type, Some(PolicyType::Custom));
+        assert_eq!(v.policy.as_deref(), Some(doc));
+        assert_eq!(v.url, "https://d1.net/a");
+        let j = v.to_json();
+        assert_eq!(j["verdict"], "serve");
+        assert_eq!(j["resource"], "https://d1.net/*");
+        let bad = custom_url(&key, doc).replace("Hash", "x") + "&Hash-Algorithm=MD5";
+        assert_eq!(
+            refusal(verify_url(&bad, &keys, CTX)),
+            Reason::UnknownHashAlgorithm {
+                value: "MD5".into()
+            }
+        );
+    }
+
+    #[test]
+    fn re_encoded_plus_is_diagnosed() {
+        let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
+        let signed = signer
+            .sign_url(
+                "https://d1.net/a%20b.jpg",
+                &crate::UrlPolicy::expires(1_767_290_400),
+            )
+            .unwrap();
+        let keys = TrustedKeys::Single {
+            key: signer.public_key(),
+            key_pair_id: None,
+        };
+        let r = refusal(verify_url(&signed.url.replace("%20", "+"), &keys, CTX));
+        assert_eq!(
+            r,
+            Reason::SignatureMismatch {
+                diagnosis: Some(Diagnosis::ReEncoded {
+                    change: "%20 was written as +".into(),
+                    signed_url: "https://d1.net/a%20b.jpg".into(),
+                })
+            }
+        );
+    }
+
+    #[test]
+    fn fragment_is_ignored_with_a_note() {
+        let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
+        let signed = signer
+            .sign_url(
+                "https://d1.net/a.jpg",
+                &crate::UrlPolicy::expires(1_767_290_400),
+            )
+            .unwrap();
+        let keys = TrustedKeys::Single {
+            key: signer.public_key(),
+            key_pair_id: None,
+        };
+        let v = verify_url(&format!("{}#t=10", signed.url), &keys, CTX);
+        assert_eq!(v.verdict, Verdict::Serve);
+        assert_eq!(
+            v.notes,
+            vec![
+                "the Key-Pair-Id was not checked against an expected ID; give the key's ID (--key-pair-id) to check it".to_string(),
+                "the fragment \"#t=10\" was ignored: clients never send it to CloudFront".to_string(),
+            ]
+        );
+    }
+}

@@ -1,0 +1,561 @@
+//! `cfsign verify` as a user runs it: the vectors verify, cfsign's own output verifies, and
+//! each way of breaking a signed URL gets its exact verdict and exit status.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const KEYS: &str = "tests/data/keys";
+const RSA_PUB: &str = "tests/data/keys/rsa2048_public.pem";
+const EC_PUB: &str = "tests/data/keys/ec_p256_public.pem";
+const ID: &str = "K2JCJMDEHXQW5F";
+/// Before every vector's expiry (1767290400 = 2026-01-01T18:00:00Z) and after the start
+/// times (1767200000).
+const AT: &str = "1767280000";
+
+fn vectors() -> Vec<Value> {
+    let text = std::fs::read_to_string("tests/data/vectors.json").expect("vectors");
+    let v: Value = serde_json::from_str(&text).expect("json");
+    v["cases"].as_array().expect("cases").clone()
+}
+
+fn case(id: &str) -> Value {
+    vectors()
+        .into_iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no vector {id}"))
+}
+
+fn signed_url(id: &str) -> String {
+    case(id)["signed_url"]
+        .as_str()
+        .expect("signed_url")
+        .to_string()
+}
+
+fn cfsign() -> Command {
+    Command::cargo_bin("cfsign").expect("binary")
+}
+
+/// Runs `cfsign verify URL --public-key RSA_PUB --key-pair-id ID --at AT extra...` and
+/// returns (exit code, stdout, stderr).
+fn verify(url: &str, extra: &[&str]) -> (i32, String, String) {
+    let out = cfsign()
+        .args(["verify", url, "--public-key", RSA_PUB, "--key-pair-id", ID])
+        .args(if extra.contains(&"--at") {
+            &[][..]
+        } else {
+            &["--at", AT][..]
+        })
+        .args(extra)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf8"),
+        String::from_utf8(out.stderr).expect("utf8"),
+    )
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or_default()
+}
+
+/// Replaces the value of query parameter `name` in a signed URL.
+fn with_param(url: &str, name: &str, value: &str) -> String {
+    let start = url.find(&format!("{name}=")).expect("param") + name.len() + 1;
+    let end = url[start..].find('&').map_or(url.len(), |i| start + i);
+    format!("{}{}{}", &url[..start], value, &url[end..])
+}
+
+fn param<'a>(url: &'a str, name: &str) -> &'a str {
+    let start = url.find(&format!("{name}=")).expect("param") + name.len() + 1;
+    let end = url[start..].find('&').map_or(url.len(), |i| start + i);
+    &url[start..end]
+}
+
+#[test]
+fn every_valid_url_vector_verifies_with_its_public_key() {
+    let mut checked = 0;
+    for c in vectors() {
+        if c["kind"] != "url" || c["input_valid"] == false {
+            continue;
+        }
+        let url = c["signed_url"]
+            .as_str()
+            .or_else(|| c["example_signed_url"].as_str())
+            .expect("a signed URL");
+        let public = format!("{KEYS}/{}", c["public_key"].as_str().expect("public_key"));
+        let expires = c["expires"].as_i64().expect("expires");
+        let id = c["key_pair_id"].as_str().expect("id");
+        let mut cmd = cfsign();
+        cmd.args(["verify", url, "--public-key", &public, "--key-pair-id", id]);
+        if expires < 2 {
+            // No time before the expiry can be given: the signature must still match,
+            // which the verdict shows by getting past the signature check to the expiry.
+            cmd.args(["--at", "1767280000"]);
+            let out = cmd.output().expect("run");
+            assert_eq!(out.status.code(), Some(1), "{}", c["id"]);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                first_line(&stdout).starts_with("403 AccessDenied: expired at 1970-01-01T00:00:0"),
+                "{}: {stdout}",
+                c["id"]
+            );
+        } else {
+            let at = match c["options"]["date_greater_than"].as_i64() {
+                Some(start) => start + 1,
+                None => expires.min(1_767_280_000) - 1,
+            };
+            cmd.args(["--at", &at.to_string(), "--client-ip", "192.0.2.10"]);
+            let out = cmd.output().expect("run");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{}: {stdout}", c["id"]);
+            assert_eq!(
+                first_line(&stdout),
+                "OK: CloudFront would serve this request",
+                "{}",
+                c["id"]
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 58, "number of valid URL vectors checked");
+}
+
+#[test]
+fn every_cookie_vector_verifies_from_json_and_header() {
+    for (id, url) in [
+        (
+            "rsa-cookies-canned",
+            "https://d111111abcdef8.cloudfront.net/image.jpg",
+        ),
+        (
+            "rsa-cookies-custom-wildcard",
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+        ),
+        (
+            "rsa-cookies-sha256",
+            "https://d111111abcdef8.cloudfront.net/image.jpg",
+        ),
+        (
+            "ec-cookies-sha256",
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+        ),
+    ] {
+        let c = case(id);
+        let public = format!("{KEYS}/{}", c["public_key"].as_str().expect("public_key"));
+        let cookies = c["cookies"]
+            .as_object()
+            .or_else(|| c["example_cookies"].as_object())
+            .expect("cookies");
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("cookies.json");
+        std::fs::write(&file, serde_json::json!({ "cookies": cookies }).to_string())
+            .expect("write");
+        let header = cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_str().expect("str")))
+            .collect::<Vec<_>>()
+            .join("; ");
+        for source in [
+            vec!["--cookies-file".to_string(), file.display().to_string()],
+            vec!["--cookie-header".to_string(), format!("Cookie: {header}")],
+        ] {
+            let out = cfsign()
+                .args(["verify", "--url", url, "--public-key", &public, "--at", AT])
+                .args(["--client-ip", "192.0.2.77"])
+                .args(&source)
+                .output()
+                .expect("run");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{id} {source:?}: {stdout}");
+        }
+    }
+}
+
+#[test]
+fn cookies_for_a_url_outside_the_wildcard_are_refused() {
+    let c = case("rsa-cookies-custom-wildcard");
+    let header = c["cookies"]
+        .as_object()
+        .expect("cookies")
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().expect("str")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let out = cfsign()
+        .args([
+            "verify",
+            "--url",
+            "https://d111111abcdef8.cloudfront.net/images/a.jpg",
+        ])
+        .args([
+            "--public-key",
+            RSA_PUB,
+            "--at",
+            AT,
+            "--cookie-header",
+            &header,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        first_line(&String::from_utf8_lossy(&out.stdout)),
+        "403 AccessDenied: URL \"https://d111111abcdef8.cloudfront.net/images/a.jpg\" is not matched by the policy resource \"https://d111111abcdef8.cloudfront.net/videos/*\""
+    );
+}
+
+#[test]
+fn every_url_cfsign_signs_verifies() {
+    let urls = [
+        "https://d111111abcdef8.cloudfront.net/image.jpg",
+        "https://d111111abcdef8.cloudfront.net/a%7Eb/c+d.jpg?x=1&y=%2F&z",
+        "http://d111111abcdef8.cloudfront.net:8080/",
+        "https://d111111abcdef8.cloudfront.net/a?",
+    ];
+    let keys = [("rsa2048_pkcs1.pem", RSA_PUB), ("ec_p256_sec1.pem", EC_PUB)];
+    let option_sets: [&[&str]; 4] = [
+        &[],
+        &["--hash-algorithm", "sha1"],
+        &["--hash-algorithm", "sha256", "--policy", "custom"],
+        &[
+            "--date-greater-than",
+            "1767200000",
+            "--ip-address",
+            "192.0.2.0/24",
+        ],
+    ];
+    let mut checked = 0;
+    for (private, public) in keys {
+        for options in option_sets {
+            for url in urls {
+                let out = cfsign()
+                    .args([url, "--private-key", &format!("{KEYS}/{private}")])
+                    .args(["--key-pair-id", ID, "--now", "1767200000"])
+                    .args(["--date-less-than", "1767290400"])
+                    .args(options)
+                    .output()
+                    .expect("sign");
+                assert_eq!(out.status.code(), Some(0), "{url} {options:?}");
+                let signed = String::from_utf8(out.stdout).expect("utf8");
+                let out = cfsign()
+                    .args(["verify", signed.trim(), "--public-key", public])
+                    .args(["--key-pair-id", ID, "--at", AT, "--client-ip", "192.0.2.1"])
+                    .output()
+                    .expect("verify");
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert_eq!(out.status.code(), Some(0), "{signed}: {stdout}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 32);
+}
+
+/// Each way of breaking a signed URL, with the exact first line of the verdict.
+#[test]
+fn broken_urls_get_exact_verdicts() {
+    let canned = signed_url("rsa-canned-plain-https");
+    let query = signed_url("rsa-canned-query-one");
+    let tilde = signed_url("rsa-canned-pct-tilde");
+    let wildcard = signed_url("rsa-custom-wildcard");
+    let dgt = signed_url("rsa-custom-dgt");
+    let cidr = signed_url("rsa-custom-ip-cidr");
+    let sig = param(&canned, "Signature");
+    let standard_alphabet = sig.replace('-', "+").replace('~', "/").replace('_', "=");
+    let first_std = standard_alphabet
+        .char_indices()
+        .find(|(_, c)| matches!(c, '+' | '/' | '='))
+        .expect("a mapped character");
+    let std_message = format!(
+        "403 MalformedSignature: Could not unencode Signature: Signature has {:?} at position {}: that is standard base64, not CloudFront's alphabet (the URL was re-encoded or built by hand)",
+        first_std.1, first_std.0
+    );
+    let rows: Vec<(&str, String, Vec<&str>, &str)> = vec![
+        (
+            "a byte changed in the path",
+            canned.replace("/image.jpg", "/imagE.jpg"),
+            vec![],
+            "403 AccessDenied: the signature does not match the policy",
+        ),
+        (
+            "a parameter appended after signing",
+            format!("{query}&utm_source=mail"),
+            vec![],
+            "403 AccessDenied: the signature does not match: the query was changed after signing: utm_source=mail appended after the signing parameters",
+        ),
+        (
+            "the URL re-encoded (%7E became ~)",
+            tilde.replace("a%7Eb.jpg", "a~b.jpg"),
+            vec![],
+            "403 AccessDenied: the signature does not match: the URL was re-encoded after signing: %7E was written as ~",
+        ),
+        (
+            "standard base64 instead of CloudFront's",
+            with_param(&canned, "Signature", &standard_alphabet),
+            vec![],
+            &std_message,
+        ),
+        (
+            "a signature truncated off a 4-character boundary",
+            with_param(&canned, "Signature", &sig[..101]),
+            vec![],
+            "403 MalformedSignature: Could not unencode Signature: Signature cannot be decoded (Invalid input length: 101); it may be truncated",
+        ),
+        (
+            "a signature truncated on a 4-character boundary",
+            with_param(&canned, "Signature", &sig[..200]),
+            vec![],
+            "403 AccessDenied: the signature does not match: the signature is 150 bytes, but the key makes 256-byte signatures (truncated or damaged)",
+        ),
+        (
+            "Hash-Algorithm=SHA256 on a SHA-1 signature",
+            format!("{canned}&Hash-Algorithm=SHA256"),
+            vec![],
+            "403 AccessDenied: the signature does not match: the policy was signed with SHA1, but the request says SHA256 (Hash-Algorithm=SHA256)",
+        ),
+        (
+            "an unknown key ID",
+            with_param(&canned, "Key-Pair-Id", "KUNKNOWN1234"),
+            vec![],
+            "403 InvalidKey: Unknown Key: key pair ID \"KUNKNOWN1234\" is not trusted (trusted: K2JCJMDEHXQW5F)",
+        ),
+        (
+            "expired",
+            canned.clone(),
+            vec!["--at", "1767290400"],
+            "403 AccessDenied: expired at 2026-01-01T18:00:00Z (now; DateLessThan 1767290400)",
+        ),
+        (
+            "not yet valid",
+            dgt,
+            vec!["--at", "1767196400"],
+            "403 AccessDenied: not valid before 2025-12-31T16:53:20Z (in 1h; DateGreaterThan 1767200000)",
+        ),
+        (
+            "outside the IP range",
+            cidr,
+            vec!["--client-ip", "198.51.100.7"],
+            "403 AccessDenied: client IP 198.51.100.7 is outside the policy's IpAddress 192.0.2.0/24",
+        ),
+        (
+            "outside the wildcard",
+            wildcard.replace("/videos/a.mp4", "/images/a.jpg"),
+            vec![],
+            "403 AccessDenied: URL \"https://d111111abcdef8.cloudfront.net/images/a.jpg\" is not matched by the policy resource \"https://d111111abcdef8.cloudfront.net/videos/*\"",
+        ),
+        (
+            "no Key-Pair-Id",
+            canned.replace("&Key-Pair-Id=K2JCJMDEHXQW5F", ""),
+            vec![],
+            "403 MissingKey: Missing Key-Pair-Id query parameter or cookie value",
+        ),
+        (
+            "both Expires and Policy",
+            wildcard.replace("?Policy=", "?Expires=1767290400&Policy="),
+            vec![],
+            "403 MalformedPolicy: both Expires and Policy are present; a signed URL has one of them",
+        ),
+    ];
+    for (why, url, extra, want) in rows {
+        let (code, stdout, stderr) = verify(&url, &extra);
+        assert_eq!(code, 1, "{why}: {stdout}{stderr}");
+        assert_eq!(first_line(&stdout), want, "{why}");
+        assert!(stdout.contains("\nfix:"), "{why}: {stdout}");
+        assert_eq!(stderr, "", "{why}");
+    }
+}
+
+#[test]
+fn diagnosis_names_the_url_that_was_signed() {
+    let query = signed_url("rsa-canned-query-one");
+    let (code, stdout, _) = verify(&format!("{query}&utm_source=mail"), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains(
+            "\nsigned URL:     https://d111111abcdef8.cloudfront.net/images/image.jpg?size=large\n"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn key_group_from_flags_and_directory() {
+    let canned = signed_url("rsa-canned-plain-https");
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::copy(RSA_PUB, dir.path().join("K2JCJMDEHXQW5F.pem")).expect("copy");
+    std::fs::copy(EC_PUB, dir.path().join("KECKEY0000001.pem")).expect("copy");
+    let key_dir = dir.path().display().to_string();
+    cfsign()
+        .args(["verify", &canned, "--key-dir", &key_dir, "--at", AT])
+        .assert()
+        .code(0);
+    // The EC key is in the group but did not sign: the URL names it, the RSA key signed.
+    let other = with_param(&canned, "Key-Pair-Id", "KECKEY0000001");
+    let out = cfsign()
+        .args(["verify", &other, "--key-dir", &key_dir, "--at", AT])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        first_line(&String::from_utf8_lossy(&out.stdout)),
+        "403 AccessDenied: the signature does not match: the signature was made with the key of K2JCJMDEHXQW5F, not the key named in Key-Pair-Id"
+    );
+    let ec_key = format!("KECKEY0000001={EC_PUB}");
+    let out = cfsign()
+        .args(["verify", &canned, "--key", &ec_key, "--at", AT])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        first_line(&String::from_utf8_lossy(&out.stdout)),
+        "403 InvalidKey: Unknown Key: key pair ID \"K2JCJMDEHXQW5F\" is not trusted (trusted: KECKEY0000001)"
+    );
+}
+
+#[test]
+fn json_verdict() {
+    let canned = signed_url("rsa-canned-plain-https");
+    let (code, stdout, _) = verify(
+        &format!("{canned}&Hash-Algorithm=SHA256"),
+        &["--format", "json"],
+    );
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["verdict"], "refuse");
+    assert_eq!(v["http_status"], 403);
+    assert_eq!(v["error_code"], "AccessDenied");
+    assert_eq!(v["reason"], "signature_mismatch_hash_algorithm");
+    assert_eq!(v["policy_type"], "canned");
+    assert_eq!(v["expires"], 1_767_290_400);
+    assert_eq!(v["key_pair_id"], ID);
+    let (code, stdout, _) = verify(&canned, &["--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["verdict"], "serve");
+    assert_eq!(v["error_code"], Value::Null);
+    assert_eq!(
+        v["policy"],
+        case("rsa-canned-plain-https")["policy"]
+            .as_str()
+            .expect("policy")
+    );
+}
+
+#[test]
+fn ip_range_unchecked_without_client_ip_is_noted() {
+    let (code, stdout, _) = verify(&signed_url("rsa-custom-ip-cidr"), &[]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("note:           the policy allows only IpAddress 192.0.2.0/24; give --client-ip to check the viewer's address"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_with_nothing_on_stdout() {
+    let canned = signed_url("rsa-canned-plain-https");
+    for (args, needle) in [
+        (vec!["verify", canned.as_str()], "no public key"),
+        (
+            vec!["verify", canned.as_str(), "--public-key", "missing.pem"],
+            "cannot read public key \"missing.pem\": no such file",
+        ),
+        (
+            vec![
+                "verify",
+                canned.as_str(),
+                "--public-key",
+                RSA_PUB,
+                "--client-ip",
+                "2001:db8::1",
+            ],
+            "--client-ip \"2001:db8::1\" is not an IPv4 address",
+        ),
+        (
+            vec![
+                "verify",
+                canned.as_str(),
+                "--public-key",
+                RSA_PUB,
+                "--at",
+                "1767290400000",
+            ],
+            "milliseconds",
+        ),
+        (
+            vec!["verify", canned.as_str(), "--key", "K1"],
+            "--key \"K1\" must be ID=PATH",
+        ),
+        (vec!["verify", "--public-key", RSA_PUB], "no signed URL"),
+    ] {
+        let out = cfsign().args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+/// Whatever `cfsign cookies` prints, in each of its formats, `cfsign verify` reads back
+/// and accepts for a URL under the resource.
+#[test]
+fn every_cookies_output_format_verifies() {
+    for format in ["set-cookie", "header", "json", "netscape"] {
+        let out = cfsign()
+            .args(["cookies", "https://d111111abcdef8.cloudfront.net/videos/*"])
+            .args(["--private-key", &format!("{KEYS}/rsa2048_pkcs1.pem")])
+            .args(["--key-pair-id", ID, "--now", "1767200000"])
+            .args(["--date-less-than", "1767290400", "--format", format])
+            .output()
+            .expect("cookies");
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("cookies.txt");
+        std::fs::write(&file, &out.stdout).expect("write");
+        let verdict = cfsign()
+            .args([
+                "verify",
+                "--url",
+                "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            ])
+            .args(["--public-key", RSA_PUB, "--key-pair-id", ID, "--at", AT])
+            .arg("--cookies-file")
+            .arg(&file)
+            .output()
+            .expect("verify");
+        let stdout = String::from_utf8_lossy(&verdict.stdout);
+        assert_eq!(verdict.status.code(), Some(0), "{format}: {stdout}");
+        assert!(
+            stdout.contains("\npolicy:         custom, SHA1\n"),
+            "{format}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_malformed_cookie_header_is_a_usage_error() {
+    let out = cfsign()
+        .args([
+            "verify",
+            "--url",
+            "https://d111111abcdef8.cloudfront.net/a.jpg",
+        ])
+        .args([
+            "--public-key",
+            RSA_PUB,
+            "--cookie-header",
+            "CloudFront-Expires",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Cookie header has \"CloudFront-Expires\", which is not name=value"),
+        "{stderr}"
+    );
+}
