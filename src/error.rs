@@ -9,7 +9,7 @@ use thiserror::Error;
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// The URL has a `#fragment`, which browsers never send, so CloudFront never sees it [R11].
+    /// The URL has a `#fragment`, which browsers never send, so CloudFront never sees it \[R11\].
     #[error("URL {url:?} has a fragment ({fragment:?}), which clients never send to CloudFront")]
     UrlFragment {
         /// The URL as given.
@@ -17,7 +17,7 @@ pub enum Error {
         /// The fragment, starting with `#`.
         fragment: String,
     },
-    /// The URL's query already holds a CloudFront signing parameter [R11].
+    /// The URL's query already holds a CloudFront signing parameter \[R11\].
     #[error("URL {url:?} already has a {param:?} query parameter")]
     UrlAlreadySigned {
         /// The URL as given.
@@ -26,7 +26,7 @@ pub enum Error {
         param: String,
     },
     /// The URL holds a character that must be percent-encoded (space, control, non-ASCII,
-    /// `"` or `\`) [R11].
+    /// `"` or `\`) \[R11\].
     #[error("URL {url:?} has {what} at byte {position}")]
     UrlCharacter {
         /// The URL as given.
@@ -38,7 +38,7 @@ pub enum Error {
         /// The URL with every such character percent-encoded.
         encoded: String,
     },
-    /// The URL's scheme is not `http` or `https`, or it has no `scheme://host` [R11].
+    /// The URL's scheme is not `http` or `https`, or it has no `scheme://host` \[R11\].
     #[error("URL {url:?} {problem}")]
     UrlForm {
         /// The URL as given.
@@ -58,7 +58,7 @@ pub enum Error {
         /// CloudFront's quota (8,192).
         limit: usize,
     },
-    /// A policy resource pattern is not one CloudFront accepts [R5].
+    /// A policy resource pattern is not one CloudFront accepts \[R5\].
     #[error("policy resource {resource:?} {problem}")]
     Resource {
         /// The resource as given.
@@ -66,7 +66,7 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// The URL being signed is not matched by the policy's resource pattern [R5].
+    /// The URL being signed is not matched by the policy's resource pattern \[R5\].
     #[error("URL {url:?} is not matched by the policy resource {resource:?}")]
     ResourceMismatch {
         /// The URL as given.
@@ -74,7 +74,7 @@ pub enum Error {
         /// The resource pattern.
         resource: String,
     },
-    /// A canned policy was asked for, but the request needs a custom policy [R4].
+    /// A canned policy was asked for, but the request needs a custom policy \[R4\].
     #[error("a canned policy cannot carry {reason}")]
     CannedNotPossible {
         /// What forced the custom policy (a wildcard resource, a start time, an IP range).
@@ -89,7 +89,7 @@ pub enum Error {
         problem: String,
     },
     /// A time value could not be used: not a time, fractional, milliseconds, ambiguous,
-    /// out of range [R6].
+    /// out of range \[R6\].
     #[error("time {input:?} {problem}")]
     Time {
         /// The value as given.
@@ -105,7 +105,7 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// The expiry is not later than the reference time (or the start time) [R6].
+    /// The expiry is not later than the reference time (or the start time) \[R6\].
     #[error("{what} {value} ({value_utc}) is not later than {other_name} {other} ({other_utc})")]
     TimeOrder {
         /// The name of the later time (`expiry`).
@@ -121,7 +121,7 @@ pub enum Error {
         /// Its value as RFC 3339, UTC.
         other_utc: String,
     },
-    /// An `IpAddress` value is not one IPv4 address or CIDR range [R7].
+    /// An `IpAddress` value is not one IPv4 address or CIDR range \[R7\].
     #[error("IP address {input:?} {problem}")]
     IpAddress {
         /// The value as given.
@@ -130,7 +130,7 @@ pub enum Error {
         problem: String,
     },
     /// A policy document could not be used: invalid JSON, wrong names, missing
-    /// `DateLessThan`, several statements [R3].
+    /// `DateLessThan`, several statements \[R3\].
     #[error("policy: {problem}")]
     Policy {
         /// What is wrong.
@@ -146,7 +146,7 @@ pub enum Error {
         /// The operating system's reason.
         reason: String,
     },
-    /// The key text is not a PEM key cfsign can read [R16].
+    /// The key text is not a PEM key cfsign can read \[R16\].
     #[error("{source_name}: {problem}")]
     KeyFormat {
         /// Where the key came from (a path or an environment variable).
@@ -154,7 +154,7 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// The key is a valid key, but not one CloudFront accepts (RSA 2048, ECDSA P-256) [R12].
+    /// The key is a valid key, but not one CloudFront accepts (RSA 2048, ECDSA P-256) \[R12\].
     #[error("{source_name}: {found} keys are not accepted by CloudFront")]
     KeyUnsupported {
         /// Where the key came from.
@@ -180,7 +180,7 @@ pub enum Error {
         /// What was needed.
         expected: String,
     },
-    /// The CloudFront base64 text could not be decoded [R8].
+    /// The CloudFront base64 text could not be decoded \[R8\].
     #[error("{what} {problem}")]
     Base64 {
         /// What was being decoded (`Signature`, `Policy`).

@@ -1,4 +1,4 @@
-//! Private and public keys: PEM loading, key-type detection and size checks [R12], [R16].
+//! Private and public keys: PEM loading, key-type detection and size checks \[R12\], \[R16\].
 //!
 //! This is the only module that holds secret bytes. Key text is zeroized after parsing,
 //! and [`PrivateKey`]'s `Debug` shows only the algorithm and size.
@@ -22,7 +22,7 @@ const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 
-/// The RSA modulus size CloudFront accepts, in bits [R12].
+/// The RSA modulus size CloudFront accepts, in bits \[R12\].
 pub const RSA_BITS: usize = 2048;
 
 /// The kind of a key, as CloudFront names it.
@@ -186,7 +186,7 @@ impl PrivateKey {
     /// Parses a PEM private key: PKCS#1 (`RSA PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`),
     /// encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`, with `passphrase`) or SEC1
     /// (`EC PRIVATE KEY`, also after an `EC PARAMETERS` block); LF or CRLF line ends,
-    /// or literal `\n` sequences as CI secrets often hold [R16].
+    /// or literal `\n` sequences as CI secrets often hold \[R16\].
     ///
     /// `source_name` (a path or variable name) is used in error messages only.
     ///
@@ -194,7 +194,7 @@ impl PrivateKey {
     /// [`Error::KeyFormat`] for text that is not a PEM private key,
     /// [`Error::WrongKeyKind`] for a public key or certificate, [`Error::Passphrase`] for a
     /// missing or wrong passphrase, [`Error::KeyUnsupported`] for keys CloudFront refuses
-    /// (RSA other than 2048 bits, curves other than P-256, Ed25519) [R12].
+    /// (RSA other than 2048 bits, curves other than P-256, Ed25519) \[R12\].
     pub fn from_pem(bytes: &[u8], passphrase: Option<&[u8]>, source_name: &str) -> Result<Self> {
         let (block, params_curve) = first_block(bytes, source_name)?;
         let tag = block.tag().to_string();
@@ -346,7 +346,7 @@ impl PublicKey {
     /// # Errors
     /// [`Error::KeyFormat`] for text that is not a PEM public key, [`Error::WrongKeyKind`]
     /// for a private key or certificate, [`Error::KeyUnsupported`] for keys CloudFront
-    /// refuses [R12].
+    /// refuses \[R12\].
     pub fn from_pem(bytes: &[u8], source_name: &str) -> Result<Self> {
         let (block, _) = first_block(bytes, source_name)?;
         let der = block.contents();

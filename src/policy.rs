@@ -1,5 +1,5 @@
 //! CloudFront policies: [`Policy`], [`Statement`], [`Condition`], [`SourceIp`], and the
-//! exact JSON bytes that get signed [R1], [R3].
+//! exact JSON bytes that get signed \[R1\], \[R3\].
 //!
 //! Policies are typed structs written out by hand in a fixed key order, never through a
 //! JSON map (maps sort keys) and never with HTML-safe escaping: CloudFront rebuilds the
@@ -15,10 +15,10 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyType {
     /// Canned: only `Resource` (the exact URL) and `DateLessThan`; CloudFront rebuilds it
-    /// from the request, so the URL carries `Expires` instead of the policy [R1], [R2].
+    /// from the request, so the URL carries `Expires` instead of the policy \[R1\], \[R2\].
     Canned,
     /// Custom: sent base64-encoded in `Policy=`; may hold a wildcard resource,
-    /// `DateGreaterThan` and `IpAddress` [R3].
+    /// `DateGreaterThan` and `IpAddress` \[R3\].
     Custom,
 }
 
@@ -41,7 +41,7 @@ impl fmt::Display for PolicyType {
 /// Which policy type to use: chosen automatically, or forced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PolicyMode {
-    /// Custom exactly when [R4] requires it (a wildcard resource, a start time or an IP
+    /// Custom exactly when \[R4\] requires it (a wildcard resource, a start time or an IP
     /// range), canned otherwise. This is what AWS CLI v2 does.
     #[default]
     Auto,
@@ -65,7 +65,7 @@ impl FromStr for PolicyMode {
     }
 }
 
-/// One IPv4 address or CIDR range for the `IpAddress` condition (`AWS:SourceIp`) [R7].
+/// One IPv4 address or CIDR range for the `IpAddress` condition (`AWS:SourceIp`) \[R7\].
 ///
 /// A bare address means `/32`. IPv6 is refused: CloudFront policies do not support it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,7 +160,7 @@ impl fmt::Display for SourceIp {
     }
 }
 
-/// The `Condition` block: times in Unix seconds (UTC) [R3], [R6].
+/// The `Condition` block: times in Unix seconds (UTC) \[R3\], \[R6\].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     /// `DateLessThan`: the request must arrive before this time (the expiry). Required.
@@ -181,7 +181,7 @@ impl Condition {
         }
     }
 
-    /// Checks the times: both non-negative, the start before the expiry [R6].
+    /// Checks the times: both non-negative, the start before the expiry \[R6\].
     ///
     /// # Errors
     /// [`Error::Time`] for a negative time, [`Error::TimeOrder`] for start ≥ expiry.
@@ -221,7 +221,7 @@ impl Condition {
 /// One statement: the resource (a URL or a wildcard pattern) and its condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
-    /// `Resource`: the exact URL (canned), or a pattern with `*` and `?` (custom) [R5].
+    /// `Resource`: the exact URL (canned), or a pattern with `*` and `?` (custom) \[R5\].
     pub resource: String,
     /// `Condition`.
     pub condition: Condition,
@@ -245,7 +245,7 @@ impl Policy {
         }
     }
 
-    /// The canned policy for `url` expiring at `expires` (Unix seconds) [R1].
+    /// The canned policy for `url` expiring at `expires` (Unix seconds) \[R1\].
     pub fn canned(url: impl Into<String>, expires: i64) -> Self {
         Policy::new(url, Condition::expires(expires))
     }
@@ -261,7 +261,7 @@ impl Policy {
     }
 
     /// The exact policy bytes: compact JSON, keys in the order CloudFront documents,
-    /// conditions in the order `DateLessThan`, `DateGreaterThan`, `IpAddress` [R1], [R3].
+    /// conditions in the order `DateLessThan`, `DateGreaterThan`, `IpAddress` \[R1\], \[R3\].
     /// With only `DateLessThan` these are the canned-policy bytes.
     ///
     /// ```
@@ -295,7 +295,7 @@ impl Policy {
 
     /// Reads a policy document and checks it the way CloudFront does: one statement, a
     /// `Resource` string, `DateLessThan` present, times as whole seconds, names spelled
-    /// exactly, `AWS:SourceIp` a valid IPv4 range, start before expiry [R3], [R6], [R7].
+    /// exactly, `AWS:SourceIp` a valid IPv4 range, start before expiry \[R3\], \[R6\], \[R7\].
     ///
     /// # Errors
     /// [`Error::Policy`] naming the first problem; [`Error::IpAddress`] or
@@ -304,7 +304,7 @@ impl Policy {
         parse::policy(bytes)
     }
 
-    /// Whether this policy's resource covers `url` (CloudFront's wildcard matching) [R5].
+    /// Whether this policy's resource covers `url` (CloudFront's wildcard matching) \[R5\].
     pub fn covers(&self, url: &str) -> bool {
         resource_matches(&self.statement.resource, url)
     }
@@ -340,7 +340,7 @@ impl RawPolicy {
 }
 
 /// Writes `s` as a JSON string: only `"`, `\` and control characters are escaped; `/`,
-/// `&`, `<`, `>` and non-ASCII stay as they are [R1].
+/// `&`, `<`, `>` and non-ASCII stay as they are \[R1\].
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
@@ -359,9 +359,9 @@ pub fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
-/// Checks a policy resource pattern [R5]: `*`, or a scheme of `http`, `https` or one
+/// Checks a policy resource pattern \[R5\]: `*`, or a scheme of `http`, `https` or one
 /// with `*` in it (`*`, `http*`), followed by `://` and a host; no characters a URL may
-/// not hold [R11].
+/// not hold \[R11\].
 ///
 /// # Errors
 /// [`Error::Resource`] saying what is wrong.
@@ -396,7 +396,7 @@ pub fn check_resource(resource: &str) -> Result<()> {
     Ok(())
 }
 
-/// CloudFront's wildcard matching of a policy resource against a URL [R5]: `*` matches
+/// CloudFront's wildcard matching of a policy resource against a URL \[R5\]: `*` matches
 /// zero or more characters and `?` exactly one, within a section. The sections are the
 /// scheme, the host (with port) and the rest (path and query). A pattern of `*` alone
 /// matches every URL; a `*` at the end of the host section also matches any rest.
@@ -453,7 +453,7 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
     pattern[p..].iter().all(|&b| b == b'*')
 }
 
-/// Decides canned or custom for a resource and condition under `mode` [R4].
+/// Decides canned or custom for a resource and condition under `mode` \[R4\].
 ///
 /// `is_pattern` says whether the resource is a pattern that differs from the URL the
 /// viewer requests (a `--policy-resource` other than the URL, or a cookie resource

@@ -1,5 +1,5 @@
 //! Signing and verifying policy bytes: [`HashAlgorithm`], [`KeyPairId`], [`Signer`]
-//! [R13], [R14], [R15].
+//! \[R13\], \[R14\], \[R15\].
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,14 +12,14 @@ use crate::encoding;
 use crate::error::{Error, Result};
 use crate::key::{KeyAlgorithm, PrivateKey, PrivateMaterial, PublicKey, PublicMaterial};
 
-/// The digest signed over the policy bytes [R13]-[R15].
+/// The digest signed over the policy bytes \[R13\]-\[R15\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum HashAlgorithm {
     /// SHA-1: CloudFront's default; no parameter is added.
     #[default]
     Sha1,
     /// SHA-256: signalled with `Hash-Algorithm=SHA256` (URLs) or
-    /// `CloudFront-Hash-Algorithm=SHA256` (cookies) [R15].
+    /// `CloudFront-Hash-Algorithm=SHA256` (cookies) \[R15\].
     Sha256,
 }
 
@@ -33,7 +33,7 @@ impl HashAlgorithm {
     }
 
     /// The value of the `Hash-Algorithm` parameter, or `None` for SHA-1 (the default,
-    /// which is signalled by leaving the parameter out) [R15].
+    /// which is signalled by leaving the parameter out) \[R15\].
     pub fn parameter(self) -> Option<&'static str> {
         match self {
             HashAlgorithm::Sha1 => None,
@@ -53,7 +53,7 @@ impl HashAlgorithm {
 impl HashAlgorithm {
     /// The default for a key type: SHA-1 for RSA (CloudFront's default, what every
     /// reference signer uses), SHA-256 for ECDSA P-256 (no legacy reason for SHA-1 there;
-    /// signalled with `Hash-Algorithm=SHA256`) [R15].
+    /// signalled with `Hash-Algorithm=SHA256`) \[R15\].
     pub fn default_for(key: KeyAlgorithm) -> Self {
         match key {
             KeyAlgorithm::Rsa2048 => HashAlgorithm::Sha1,
@@ -125,7 +125,7 @@ impl fmt::Display for KeyPairId {
     }
 }
 
-/// Signs `msg` with `key` [R13], [R14]: RSASSA-PKCS1-v1_5 (blinded, deterministic
+/// Signs `msg` with `key` \[R13\], \[R14\]: RSASSA-PKCS1-v1_5 (blinded, deterministic
 /// output) or ECDSA P-256 with RFC 6979 nonces, DER-encoded. Returns the raw signature.
 ///
 /// # Errors
@@ -149,7 +149,7 @@ pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<V
     }
 }
 
-/// Checks a raw signature over `msg` with `key` [R13], [R14].
+/// Checks a raw signature over `msg` with `key` \[R13\], \[R14\].
 ///
 /// # Errors
 /// [`Error::Crypto`] when the signature does not verify.
@@ -226,7 +226,7 @@ impl Signer {
         self.key.public_key()
     }
 
-    /// Signs policy bytes and returns the signature in CloudFront base64 [R8].
+    /// Signs policy bytes and returns the signature in CloudFront base64 \[R8\].
     ///
     /// # Errors
     /// [`Error::Crypto`] if the backend fails.

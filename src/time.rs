@@ -1,4 +1,4 @@
-//! Times and durations: Unix seconds (UTC, 64-bit) as CloudFront uses them [R6].
+//! Times and durations: Unix seconds (UTC, 64-bit) as CloudFront uses them \[R6\].
 //!
 //! Every function takes "now" as an argument, so callers (and tests) choose the clock;
 //! [`now`] reads the system clock. Nothing here depends on the `TZ` variable: a date or

@@ -1,4 +1,4 @@
-//! URL checks and assembly of signed URLs [R2], [R9], [R10], [R11].
+//! URL checks and assembly of signed URLs \[R2\], \[R9\], \[R10\], \[R11\].
 //!
 //! The signed URL is always the input URL, byte for byte, plus the appended signing
 //! parameters: URLs are never parsed and re-serialized.
@@ -18,7 +18,7 @@ pub const POLICY: &str = "Policy";
 pub const SIGNATURE: &str = "Signature";
 /// Query parameter: the key pair ID.
 pub const KEY_PAIR_ID: &str = "Key-Pair-Id";
-/// Query parameter: `SHA256` when SHA-256 was used [R15].
+/// Query parameter: `SHA256` when SHA-256 was used \[R15\].
 pub const HASH_ALGORITHM: &str = "Hash-Algorithm";
 /// All the parameters CloudFront reserves for signing.
 pub const SIGNING_PARAMETERS: [&str; 5] = [EXPIRES, POLICY, SIGNATURE, KEY_PAIR_ID, HASH_ALGORITHM];
@@ -34,7 +34,7 @@ pub enum Warning {
         /// The host.
         host: String,
     },
-    /// The URL holds `*`, signed as a literal character of a canned policy [R4].
+    /// The URL holds `*`, signed as a literal character of a canned policy \[R4\].
     LiteralStar,
 }
 
@@ -53,7 +53,7 @@ impl fmt::Display for Warning {
 }
 
 /// The first character a URL may not hold raw, and its byte offset: a space, a control
-/// character, non-ASCII, `"` or `\` [R11].
+/// character, non-ASCII, `"` or `\` \[R11\].
 pub(crate) fn first_bad_char(s: &str) -> Option<(&'static str, usize)> {
     s.char_indices().find_map(|(i, c)| {
         let what = match c {
@@ -90,7 +90,7 @@ fn host_of(url: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
-/// Checks a URL before signing [R11] and returns the warnings that apply.
+/// Checks a URL before signing \[R11\] and returns the warnings that apply.
 ///
 /// Refused: raw spaces, control characters, non-ASCII, `"` and `\` (the error carries
 /// the percent-encoded form); a `#fragment`; a scheme other than `http`/`https`; a missing
@@ -182,7 +182,7 @@ pub struct UrlPolicy {
     pub policy_resource: Option<String>,
     /// `DateLessThan`, `DateGreaterThan`, `IpAddress`.
     pub condition: Condition,
-    /// Canned, custom or automatic [R4].
+    /// Canned, custom or automatic \[R4\].
     pub mode: PolicyMode,
 }
 
@@ -249,7 +249,7 @@ impl SignedUrl {
 
 /// Appends signing parameters to `url` after `?`, or `&` when the URL already has a
 /// `?` (a URL ending in a bare `?` becomes `...?&Expires=...`, as the reference signers
-/// do) [R9]. Checks the 8,192-byte quota.
+/// do) \[R9\]. Checks the 8,192-byte quota.
 fn assemble(url: &str, params: &[(&str, &str)]) -> Result<String> {
     let extra: usize = params.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let mut out = String::with_capacity(url.len() + extra);
@@ -273,7 +273,7 @@ fn assemble(url: &str, params: &[(&str, &str)]) -> Result<String> {
 }
 
 impl Signer {
-    /// Signs `url` [R1]-[R4], [R9]: canned when the request allows it and `mode` does not
+    /// Signs `url` \[R1\]-\[R4\], \[R9\]: canned when the request allows it and `mode` does not
     /// forbid it, custom otherwise.
     ///
     /// The URL is checked with [`check_url`]; a policy resource must be a valid pattern
