@@ -181,19 +181,21 @@ impl Condition {
         }
     }
 
-    /// Checks the times: both non-negative, the start before the expiry \[R6\].
+    /// Checks the times: each in 0 to [`time::MAX_TIME`](crate::time::MAX_TIME) (see
+    /// [`time::range_problem`](crate::time::range_problem)), the start before the expiry
+    /// \[R6\].
     ///
     /// # Errors
-    /// [`Error::Time`] for a negative time, [`Error::TimeOrder`] for start ≥ expiry.
+    /// [`Error::Time`] for a time out of range, [`Error::TimeOrder`] for start ≥ expiry.
     pub fn validate(&self) -> Result<()> {
         for t in [Some(self.date_less_than), self.date_greater_than]
             .into_iter()
             .flatten()
         {
-            if t < 0 {
+            if let Some(problem) = crate::time::range_problem(t) {
                 return Err(Error::Time {
                     input: t.to_string(),
-                    problem: "is negative; times are seconds after 1970-01-01".into(),
+                    problem: problem.into(),
                 });
             }
         }
@@ -494,6 +496,66 @@ mod parse {
     use crate::error::{Error, Result};
     use serde_json::{Map, Value};
 
+    /// Walks a JSON document and fails on an object that holds the same name twice.
+    struct NoDuplicateNames;
+
+    impl<'de> serde::Deserialize<'de> for NoDuplicateNames {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            d.deserialize_any(NoDuplicateNames)
+        }
+    }
+
+    impl<'de> serde::de::Visitor<'de> for NoDuplicateNames {
+        type Value = NoDuplicateNames;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(name) = map.next_key::<String>()? {
+                if !seen.insert(name.clone()) {
+                    return Err(serde::de::Error::custom(format!(
+                        "has the name {name:?} twice in one object; CloudFront may read either value"
+                    )));
+                }
+                map.next_value::<NoDuplicateNames>()?;
+            }
+            Ok(self)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self, A::Error> {
+            while seq.next_element::<NoDuplicateNames>()?.is_some() {}
+            Ok(self)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> std::result::Result<Self, E> {
+            Ok(self)
+        }
+        fn visit_i64<E>(self, _: i64) -> std::result::Result<Self, E> {
+            Ok(self)
+        }
+        fn visit_u64<E>(self, _: u64) -> std::result::Result<Self, E> {
+            Ok(self)
+        }
+        fn visit_f64<E>(self, _: f64) -> std::result::Result<Self, E> {
+            Ok(self)
+        }
+        fn visit_str<E>(self, _: &str) -> std::result::Result<Self, E> {
+            Ok(self)
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Self, E> {
+            Ok(self)
+        }
+    }
+
     fn bad(problem: impl Into<String>) -> Error {
         Error::Policy {
             problem: problem.into(),
@@ -534,14 +596,8 @@ mod parse {
                 "{name} AWS:EpochTime {t} is not a whole number of seconds"
             )));
         };
-        if n < 0 {
-            return Err(bad(format!("{name} AWS:EpochTime {n} is negative")));
-        }
-        // 13 digits or more, as in time::parse_time: seconds up to 9999-12-31 have 12.
-        if n >= 1_000_000_000_000 {
-            return Err(bad(format!(
-                "{name} AWS:EpochTime {n} looks like milliseconds; CloudFront wants seconds"
-            )));
+        if let Some(problem) = crate::time::range_problem(n) {
+            return Err(bad(format!("{name} AWS:EpochTime {n} {problem}")));
         }
         Ok(Some(n))
     }
@@ -550,6 +606,9 @@ mod parse {
         let text = std::str::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text"))?;
         let root: Value =
             serde_json::from_str(text).map_err(|e| bad(format!("is not valid JSON: {e}")))?;
+        // serde_json keeps the last of two equal names; CloudFront may read the first, so
+        // a document with duplicates would be checked against other values than it uses.
+        serde_json::from_str::<NoDuplicateNames>(text).map_err(|e| bad(format!("{e}")))?;
         let root = root
             .as_object()
             .ok_or_else(|| bad("is not a JSON object"))?;
@@ -793,6 +852,43 @@ mod tests {
             let e = Policy::from_json(doc.as_bytes()).unwrap_err().to_string();
             assert!(e.contains(needle), "{doc}: {e}");
         }
+    }
+
+    /// Regression: a policy with two "Resource" (or two "DateLessThan") names was accepted
+    /// with the last value, while CloudFront may use the first.
+    #[test]
+    fn policy_with_duplicate_names_is_refused() {
+        for doc in [
+            r#"{"Statement":[{"Resource":"https://d1.net/w/*","Resource":"https://d1.net/v/*","Condition":{"DateLessThan":{"AWS:EpochTime":1767290400}}}]}"#,
+            r#"{"Statement":[{"Resource":"https://d1.net/v/*","Condition":{"DateLessThan":{"AWS:EpochTime":1000},"DateLessThan":{"AWS:EpochTime":1900000000}}}]}"#,
+        ] {
+            let e = Policy::from_json(doc.as_bytes()).unwrap_err().to_string();
+            assert!(e.contains("twice in one object"), "{e}");
+        }
+    }
+
+    /// Regression: signing accepted a 16-digit expiry (`--expires-in 15250284452w`) that
+    /// `verify` then refused; one range now holds for signing and reading.
+    #[test]
+    fn times_after_year_9999_are_refused_everywhere() {
+        let c = Condition::expires(9_223_373_832_526_965);
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("after 9999-12-31")
+        );
+        let ms = Condition::expires(1_767_290_400_000);
+        assert!(
+            ms.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("milliseconds")
+        );
+        let doc = r#"{"Statement":[{"Resource":"https://d1.net/a","Condition":{"DateLessThan":{"AWS:EpochTime":9223372036854775807}}}]}"#;
+        let e = Policy::from_json(doc.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("after 9999-12-31"), "{e}");
+        assert!(Condition::expires(crate::time::MAX_TIME).validate().is_ok());
     }
 
     /// Regression: a 12-digit expiry (9999-12-31T23:59:59Z, 253402300799) in a policy

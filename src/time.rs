@@ -11,6 +11,27 @@ use crate::error::{Error, Result};
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
+/// The latest time cfsign signs or accepts: 9999-12-31T23:59:59Z. Larger values are
+/// almost always milliseconds or another unit mistake; the same bound applies to signing,
+/// policy files and verification, so cfsign can always read back what it signs \[R6\].
+pub const MAX_TIME: i64 = 253_402_300_799;
+
+/// Checks that `t` (Unix seconds) is in cfsign's range, 0 to [`MAX_TIME`], and returns
+/// what is wrong otherwise: negative, milliseconds (13 digits), or after year 9999.
+pub fn range_problem(t: i64) -> Option<&'static str> {
+    if t < 0 {
+        Some("is negative; times are seconds after 1970-01-01")
+    } else if (1_000_000_000_000..10_000_000_000_000).contains(&t) {
+        Some(
+            "looks like milliseconds; CloudFront times are whole seconds (drop the last three digits)",
+        )
+    } else if t > MAX_TIME {
+        Some("is after 9999-12-31T23:59:59Z (253402300799), the latest time cfsign accepts")
+    } else {
+        None
+    }
+}
+
 /// The system clock, in whole Unix seconds (UTC).
 pub fn now() -> i64 {
     Utc::now().timestamp()
@@ -39,15 +60,13 @@ pub fn parse_time(input: &str) -> Result<i64> {
         return Err(time_err(input, "is empty"));
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
-        if s.len() >= 13 {
-            return Err(time_err(
-                input,
-                "looks like milliseconds; CloudFront times are whole seconds (drop the last three digits)",
-            ));
-        }
-        return s
+        let t = s
             .parse::<i64>()
-            .map_err(|_| time_err(input, "is out of range"));
+            .map_err(|_| time_err(input, "is out of range"))?;
+        return match range_problem(t) {
+            Some(problem) => Err(time_err(input, problem)),
+            None => Ok(t),
+        };
     }
     if let Some(rest) = s.strip_prefix('-')
         && rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')

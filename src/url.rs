@@ -36,6 +36,15 @@ pub enum Warning {
     },
     /// The URL holds `*`, signed as a literal character of a canned policy \[R4\].
     LiteralStar,
+    /// Browsers and curl send this URL in another form (upper-case host, default port,
+    /// `.`/`..` path segments, no path), and CloudFront checks the signature against the
+    /// form it receives.
+    ClientForm {
+        /// The form clients send.
+        sent: String,
+        /// What they change.
+        changes: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -47,6 +56,10 @@ impl fmt::Display for Warning {
             ),
             Warning::LiteralStar => f.write_str(
                 "the URL holds '*', which a canned policy signs as a literal character; to grant access to many files use --policy-resource with a wildcard, or signed cookies",
+            ),
+            Warning::ClientForm { sent, changes } => write!(
+                f,
+                "clients request this URL as {sent} ({changes}), and CloudFront checks the signature against that form: sign it instead"
             ),
         }
     }
@@ -134,8 +147,17 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
             "has the scheme {scheme:?}; CloudFront signed URLs use http or https (lower case)"
         )));
     }
-    let host = host_of(url).unwrap_or_default();
-    if host.is_empty() || rest.starts_with('/') {
+    let authority = host_of(url).unwrap_or_default();
+    if authority.is_empty() || rest.starts_with('/') {
+        return Err(form("has no host after the scheme"));
+    }
+    if authority.contains('@') {
+        return Err(form(
+            "has user info (user:password@) before the host; clients strip it before sending, and it would be copied into the signed URL",
+        ));
+    }
+    let (host, port) = split_port(authority).map_err(|p| form(&p))?;
+    if host.is_empty() {
         return Err(form("has no host after the scheme"));
     }
     if let Some((_, query)) = url.split_once('?') {
@@ -150,19 +172,116 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
         }
     }
     let mut warnings = Vec::new();
-    let bare_host = host.rsplit('@').next().unwrap_or(host);
-    let bare_host = bare_host
-        .split(':')
-        .next()
-        .unwrap_or(bare_host)
-        .to_ascii_lowercase();
+    let bare_host = host.to_ascii_lowercase();
     if is_s3_host(&bare_host) {
         warnings.push(Warning::S3Endpoint { host: bare_host });
+    }
+    if let Some(w) = client_form(url, scheme, host, port) {
+        warnings.push(w);
     }
     if url.contains('*') {
         warnings.push(Warning::LiteralStar);
     }
     Ok(warnings)
+}
+
+/// Splits `host[:port]` (or `[v6]:port`); the error says what is wrong with the port or
+/// an unclosed IPv6 bracket.
+fn split_port(authority: &str) -> std::result::Result<(&str, Option<&str>), String> {
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let Some(end) = v6.find(']') else {
+            return Err("has an IPv6 host without its closing ']'".into());
+        };
+        let after = &v6[end + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return Err(format!("has {after:?} after the IPv6 host")),
+        };
+        (&authority[..end + 2], port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if let Some(p) = port
+        && !(p.bytes().all(|b| b.is_ascii_digit()) && matches!(p.parse::<u32>(), Ok(1..=65_535)))
+    {
+        return Err(format!(
+            "has the port {p:?}, which is not a number from 1 to 65535"
+        ));
+    }
+    Ok((host, port))
+}
+
+/// The form browsers and curl send when it differs from `url`: host in lower case, the
+/// scheme's default port dropped, `.` and `..` path segments resolved, `/` for an empty
+/// path (RFC 3986 normalisation that every client applies).
+fn client_form(url: &str, scheme: &str, host: &str, port: Option<&str>) -> Option<Warning> {
+    let mut changes = Vec::new();
+    let lower = host.to_ascii_lowercase();
+    if lower != host {
+        changes.push("host in lower case");
+    }
+    let default_port = matches!(
+        (scheme, port),
+        ("https", Some("443")) | ("http", Some("80"))
+    );
+    if default_port {
+        changes.push("default port dropped");
+    }
+    let after_authority = &url[scheme.len() + 3 + host.len() + port.map_or(0, |p| p.len() + 1)..];
+    let (path, query) = match after_authority.find('?') {
+        Some(i) => after_authority.split_at(i),
+        None => (after_authority, ""),
+    };
+    let mut new_path = remove_dot_segments(path);
+    if new_path != path {
+        changes.push("'.' and '..' segments resolved");
+    }
+    if new_path.is_empty() {
+        new_path = "/".into();
+        changes.push("'/' added as the path");
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    let port = match port {
+        Some(p) if !default_port => format!(":{p}"),
+        _ => String::new(),
+    };
+    Some(Warning::ClientForm {
+        sent: format!("{scheme}://{lower}{port}{new_path}{query}"),
+        changes: changes.join(", "),
+    })
+}
+
+/// RFC 3986 section 5.2.4, on a path that starts with `/` (or is empty).
+fn remove_dot_segments(path: &str) -> String {
+    if !path.split('/').any(|seg| seg == "." || seg == "..") {
+        return path.to_string();
+    }
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *seg {
+            "." => {
+                if last {
+                    out.push("");
+                }
+            }
+            ".." => {
+                out.pop();
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
 }
 
 fn is_s3_host(host: &str) -> bool {
@@ -442,6 +561,52 @@ mod tests {
         );
         assert!(
             check_url("https://d111111abcdef8.cloudfront.net/a")
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    /// Regression: user info, an empty host before a port, a non-numeric port and an
+    /// unclosed IPv6 bracket were signed, though clients never send such URLs as given.
+    #[test]
+    fn authority_that_clients_would_not_send_is_refused() {
+        for (url, needle) in [
+            ("https://user:pw@d1.net/a", "user info"),
+            ("https://@/a", "user info"),
+            ("https://:443/a", "no host"),
+            ("https://[::1/a", "closing ']'"),
+            ("https://d1.net:abc/a", "port \"abc\""),
+            ("https://d1.net:70000/a", "port \"70000\""),
+            ("https://d1.net:/a", "port \"\""),
+        ] {
+            let e = check_url(url).unwrap_err().to_string();
+            assert!(e.contains(needle), "{url}: {e}");
+        }
+        assert!(check_url("https://[::1]:8443/a").unwrap().is_empty());
+        assert!(check_url("https://d1.net:8443/a").unwrap().is_empty());
+    }
+
+    /// Regression: URLs that clients normalise before sending were signed silently, so
+    /// CloudFront answered 403 for the form it received.
+    #[test]
+    fn forms_clients_rewrite_are_warned_with_the_sent_form() {
+        for (url, sent) in [
+            ("https://D1.Net/a", "https://d1.net/a"),
+            ("http://d1.net:80/a?x=1", "http://d1.net/a?x=1"),
+            ("https://d1.net:443/a", "https://d1.net/a"),
+            ("https://d1.net/./a/../b", "https://d1.net/b"),
+            ("https://d1.net/a/..", "https://d1.net/"),
+            ("https://d1.net", "https://d1.net/"),
+            ("https://d1.net?x", "https://d1.net/?x"),
+        ] {
+            let w = check_url(url).unwrap();
+            assert!(
+                matches!(&w[..], [Warning::ClientForm { sent: s, .. }] if s == sent),
+                "{url}: {w:?}"
+            );
+        }
+        assert!(
+            check_url("https://d1.net:8443/a/b.c/..d")
                 .unwrap()
                 .is_empty()
         );

@@ -35,7 +35,7 @@ fn ec() -> &'static Signer {
 fn url() -> impl Strategy<Value = String> {
     (
         prop_oneof!["http", "https"],
-        "d[a-z0-9]{5,13}\\.cloudfront\\.net(:[1-9][0-9]{1,4})?",
+        "d[a-z0-9]{5,13}\\.cloudfront\\.net(:[1-9][0-9]{1,3})?",
         "/([A-Za-z0-9._~+-]{1,12}/){0,3}[A-Za-z0-9._~+-]{0,12}",
         "(\\?[a-z]{1,6}=[A-Za-z0-9._~-]{0,8}(&[a-z]{1,6}=[A-Za-z0-9%]{0,8}){0,2})?",
     )
