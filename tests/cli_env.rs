@@ -92,16 +92,6 @@ fn pem_text_in_env_as_is_and_damaged() {
 }
 
 #[test]
-fn file_variable_wins_over_pem_text() {
-    let out = env_run(&[
-        ("CFSIGN_KEY_PAIR_ID", KPID),
-        ("CFSIGN_PRIVATE_KEY_FILE", &key_arg("rsa2048_pkcs8.pem")),
-        ("CFSIGN_PRIVATE_KEY", "not a key"),
-    ]);
-    assert_eq!(stdout(&out), expected(), "{}", stderr(&out));
-}
-
-#[test]
 fn passphrase_from_env() {
     let name = "rsa2048_pkcs8_encrypted.pem";
     let out = env_run(&[
@@ -228,4 +218,55 @@ fn missing_configuration_names_the_variables() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Regression: an empty CFSIGN_PRIVATE_KEY_FILE (what CI gives for an unset secret) was
+/// a clap error "a value is required for '--private-key'" and hid CFSIGN_PRIVATE_KEY.
+#[test]
+fn empty_key_file_variable_counts_as_unset() {
+    let out = env_run(&[
+        ("CFSIGN_KEY_PAIR_ID", KPID),
+        ("CFSIGN_PRIVATE_KEY_FILE", ""),
+        ("CFSIGN_PRIVATE_KEY", &pem("rsa2048_pkcs1.pem")),
+        ("CFSIGN_PRIVATE_KEY_PASSPHRASE", ""),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), expected());
+    let blank_id = env_run(&[
+        ("CFSIGN_KEY_PAIR_ID", " "),
+        ("CFSIGN_PRIVATE_KEY", &pem("rsa2048_pkcs1.pem")),
+    ]);
+    assert_eq!(blank_id.status.code(), Some(2));
+    assert!(
+        stderr(&blank_id).contains("no key pair ID"),
+        "{}",
+        stderr(&blank_id)
+    );
+}
+
+/// Regression: with both CFSIGN_PRIVATE_KEY_FILE and CFSIGN_PRIVATE_KEY set, the file won
+/// silently (an RSA secret was ignored for an EC file); now it is refused as unclear.
+#[test]
+fn both_key_variables_set_is_refused() {
+    let out = env_run(&[
+        ("CFSIGN_KEY_PAIR_ID", KPID),
+        ("CFSIGN_PRIVATE_KEY_FILE", &key_arg("ec_p256_sec1.pem")),
+        ("CFSIGN_PRIVATE_KEY", &pem("rsa2048_pkcs1.pem")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("both CFSIGN_PRIVATE_KEY_FILE and CFSIGN_PRIVATE_KEY are set"),
+        "{}",
+        stderr(&out)
+    );
+    // An explicit --private-key settles it.
+    let mut cmd = cfsign();
+    cmd.args([IMAGE_URL, "--date-less-than", "1767290400", "--now", NOW])
+        .args(["--private-key", &key_arg("rsa2048_pkcs1.pem")])
+        .env("CFSIGN_KEY_PAIR_ID", KPID)
+        .env("CFSIGN_PRIVATE_KEY_FILE", key_arg("ec_p256_sec1.pem"))
+        .env("CFSIGN_PRIVATE_KEY", pem("ec_p256_sec1.pem"));
+    let out = cmd.output().unwrap();
+    assert_eq!(stdout(&out), expected(), "{}", stderr(&out));
 }

@@ -14,19 +14,16 @@ use zeroize::Zeroizing;
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Key")]
 pub struct KeyArgs {
-    /// CloudFront public key ID (from a trusted key group), for example K2JCJMDEHXQW5F.
-    #[arg(long, value_name = "ID", env = "CFSIGN_KEY_PAIR_ID")]
+    /// CloudFront public key ID (from a trusted key group), for example K2JCJMDEHXQW5F
+    /// [env: CFSIGN_KEY_PAIR_ID].
+    #[arg(long, value_name = "ID")]
     pub key_pair_id: Option<String>,
 
     /// PEM private key file (PKCS#1, PKCS#8, encrypted PKCS#8 or SEC1; RSA 2048 or ECDSA
-    /// P-256); `-` reads it from standard input. Without it, CFSIGN_PRIVATE_KEY may hold the
-    /// PEM text itself.
-    #[arg(
-        long,
-        value_name = "PATH",
-        env = "CFSIGN_PRIVATE_KEY_FILE",
-        hide_env_values = true
-    )]
+    /// P-256); `-` reads it from standard input [env: CFSIGN_PRIVATE_KEY_FILE]. Without
+    /// either, CFSIGN_PRIVATE_KEY may hold the PEM text itself. Empty variables count as
+    /// unset.
+    #[arg(long, value_name = "PATH")]
     pub private_key: Option<PathBuf>,
 
     /// File holding the passphrase of an encrypted key (first line). Without it:
@@ -236,6 +233,12 @@ pub fn policy_file(path: &PathBuf, now: i64) -> Result<RawPolicy> {
     Ok(raw)
 }
 
+/// An environment variable's value; unset and empty (or blank) are the same, as CI
+/// systems set unset secrets to the empty string.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
 /// Whether the key is read from standard input (`--private-key -`).
 pub fn key_from_stdin(args: &KeyArgs) -> bool {
     args.private_key.as_deref() == Some(std::path::Path::new("-"))
@@ -243,10 +246,14 @@ pub fn key_from_stdin(args: &KeyArgs) -> bool {
 
 /// Loads the key and key pair ID and builds the signer.
 pub fn signer(args: &KeyArgs) -> Result<Signer> {
-    let id = args.key_pair_id.as_deref().ok_or_else(|| {
-        anyhow!("no key pair ID: pass --key-pair-id ID or set CFSIGN_KEY_PAIR_ID")
-    })?;
-    let id = KeyPairId::new(id).context("--key-pair-id")?;
+    let id = args
+        .key_pair_id
+        .clone()
+        .or_else(|| env_value("CFSIGN_KEY_PAIR_ID"))
+        .ok_or_else(|| {
+            anyhow!("no key pair ID: pass --key-pair-id ID or set CFSIGN_KEY_PAIR_ID")
+        })?;
+    let id = KeyPairId::new(&id).context("--key-pair-id")?;
     if id.looks_like_access_key() {
         warn(&format!(
             "key pair ID {id} looks like an IAM access key ID; CloudFront wants the ID of the public key in your key group"
@@ -267,7 +274,8 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
 }
 
 fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
-    if let Some(path) = &args.private_key {
+    let from_env_file = || env_value("CFSIGN_PRIVATE_KEY_FILE").map(PathBuf::from);
+    if let Some(path) = args.private_key.clone().or_else(from_env_file) {
         if key_from_stdin(args) {
             let mut buf = Zeroizing::new(Vec::new());
             std::io::stdin()
@@ -275,7 +283,12 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
                 .context("cannot read the private key from standard input")?;
             return Ok((buf, "private key on standard input".into()));
         }
-        let bytes = std::fs::read(path).map_err(|e| cfsign::Error::Read {
+        if args.private_key.is_none() && env_value("CFSIGN_PRIVATE_KEY").is_some() {
+            bail!(
+                "both CFSIGN_PRIVATE_KEY_FILE and CFSIGN_PRIVATE_KEY are set, so the key to use is unclear: unset one, or pass --private-key"
+            );
+        }
+        let bytes = std::fs::read(&path).map_err(|e| cfsign::Error::Read {
             what: "private key".into(),
             path: path.display().to_string(),
             reason: match e.kind() {
@@ -285,12 +298,12 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
         })?;
         return Ok((Zeroizing::new(bytes), path.display().to_string()));
     }
-    match std::env::var("CFSIGN_PRIVATE_KEY") {
-        Ok(text) if !text.trim().is_empty() => Ok((
+    match env_value("CFSIGN_PRIVATE_KEY") {
+        Some(text) => Ok((
             Zeroizing::new(text.into_bytes()),
             "CFSIGN_PRIVATE_KEY".into(),
         )),
-        _ => bail!(
+        None => bail!(
             "no private key: pass --private-key PATH, or set CFSIGN_PRIVATE_KEY_FILE (a path) or CFSIGN_PRIVATE_KEY (the PEM text)"
         ),
     }
@@ -305,7 +318,7 @@ fn passphrase(args: &KeyArgs, source: &str) -> Result<Option<Zeroizing<String>>>
         let first = text.lines().next().unwrap_or_default();
         return Ok(Some(Zeroizing::new(first.to_string())));
     }
-    if let Ok(p) = std::env::var("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
+    if let Some(p) = env_value("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
         return Ok(Some(Zeroizing::new(p)));
     }
     if std::io::stdin().is_terminal() && !key_from_stdin(args) {
