@@ -109,16 +109,26 @@ impl SourceIp {
         u32::from(ip) & mask == u32::from(self.addr) & mask
     }
 
-    /// Whether the range is loopback, private (RFC 1918), link-local, shared (RFC 6598) or
-    /// unspecified: addresses CloudFront never sees as a viewer's source address.
+    /// Whether the whole range is loopback, private (RFC 1918), link-local, shared (RFC
+    /// 6598) or unspecified: addresses CloudFront never sees as a viewer's source address.
+    /// A range that also holds public addresses (`0.0.0.0/0`) is not.
     pub fn is_non_public(&self) -> bool {
-        let a = self.addr;
-        let o = a.octets();
-        a.is_loopback()
-            || a.is_private()
-            || a.is_link_local()
-            || a.is_unspecified()
-            || (o[0] == 100 && (o[1] & 0xc0) == 64)
+        fn non_public(a: Ipv4Addr) -> bool {
+            let o = a.octets();
+            a.is_loopback()
+                || a.is_private()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || (o[0] == 100 && (o[1] & 0xc0) == 64)
+        }
+        let mask = if self.prefix == 0 {
+            0
+        } else {
+            u32::MAX << (32 - u32::from(self.prefix))
+        };
+        let first = u32::from(self.addr) & mask;
+        let last = first | !mask;
+        non_public(first.into()) && non_public(last.into())
     }
 }
 
@@ -741,6 +751,10 @@ mod tests {
         assert!(!r.contains("192.0.3.0".parse().unwrap()));
         assert!("10.1.2.3".parse::<SourceIp>().unwrap().is_non_public());
         assert!(!"192.0.2.1".parse::<SourceIp>().unwrap().is_non_public());
+        // Regression: 0.0.0.0/0 (every viewer) was warned about as a private range.
+        assert!(!"0.0.0.0/0".parse::<SourceIp>().unwrap().is_non_public());
+        assert!("10.0.0.0/8".parse::<SourceIp>().unwrap().is_non_public());
+        assert!(!"10.0.0.0/7".parse::<SourceIp>().unwrap().is_non_public());
     }
 
     #[test]
