@@ -215,6 +215,11 @@ pub fn check_cookie_domain(domain: &str) -> Result<()> {
     if body.is_empty() {
         return Err(err("is empty"));
     }
+    if !body.contains('.') && !body.eq_ignore_ascii_case("localhost") {
+        return Err(err(
+            "is a top-level domain (a public suffix): browsers refuse cookies for it",
+        ));
+    }
     if let Some(c) = body
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
@@ -281,6 +286,19 @@ pub fn default_path(resource: &str) -> String {
         .chars()
         .all(|c| c.is_ascii_graphic() && c != ';' && c != ',');
     if carryable { dir.to_string() } else { root() }
+}
+
+/// The literal start of a resource's path, up to the first wildcard or query
+/// (`/videos/` for `https://d1.net/videos/*`); `None` when the host holds a wildcard or
+/// there is no `scheme://host/` part.
+fn literal_path(resource: &str) -> Option<&str> {
+    let (_, rest) = resource.split_once("://")?;
+    let start = rest.find('/')?;
+    if rest[..start].contains(['*', '?']) {
+        return None;
+    }
+    let path = &rest[start..];
+    Some(&path[..path.find(['*', '?']).unwrap_or(path.len())])
 }
 
 /// What to sign cookies with: the conditions, the policy type and the cookie attributes.
@@ -576,6 +594,17 @@ impl Signer {
                 ),
             });
         }
+        if let (Some(path), Some(literal)) = (&request.attributes.path, literal_path(resource))
+            && !(literal.starts_with(path.as_str()) || path.starts_with(literal))
+        {
+            return Err(Error::CookieAttribute {
+                attribute: "Path".into(),
+                value: path.clone(),
+                problem: format!(
+                    "does not cover the resource's path {literal:?}, so browsers would never send the cookies there"
+                ),
+            });
+        }
         let policy_type = policy::choose_type(is_pattern, &request.condition, request.mode)?;
         let policy = Policy::new(resource, request.condition.clone());
         let text = policy.to_json();
@@ -658,6 +687,8 @@ mod tests {
         }
         for (bad, needle) in [
             ("cloudfront.net", "shared domain"),
+            // Regression: a public suffix such as `com` was accepted as a cookie domain.
+            ("com", "top-level domain"),
             (".cloudfront.net", "shared domain"),
             ("*.cloudfront.net", "shared domain"),
             ("CloudFront.NET", "shared domain"),

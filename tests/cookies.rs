@@ -353,6 +353,15 @@ fn attribute_errors() {
             1,
             "does not cover the resource's host \"d111111abcdef8.cloudfront.net\"",
         ),
+        // Regression: a Path outside the resource was accepted, and browsers never sent
+        // the cookies to the files they grant.
+        (
+            &["--cookie-path", "/x/"][..],
+            1,
+            "cookie Path \"/x/\" does not cover the resource's path \"/videos/\"",
+        ),
+        // Regression: a public suffix was accepted as the cookie Domain.
+        (&["--cookie-domain", "com"][..], 2, "is a top-level domain"),
         (&["--cookie-max-age", "0"][..], 2, "cookie Max-Age \"0\""),
         (&["--cookie-max-age", "soon"][..], 2, "--cookie-max-age"),
         (&["--format", "xml"][..], 2, "invalid value 'xml'"),
