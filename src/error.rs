@@ -10,7 +10,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum Error {
     /// The URL has a `#fragment`, which browsers never send, so CloudFront never sees it \[R11\].
-    #[error("URL {url:?} has a fragment ({fragment:?}), which clients never send to CloudFront")]
+    #[error("URL {} has a fragment ({}), which clients never send to CloudFront", quote(.url), quote(.fragment))]
     UrlFragment {
         /// The URL as given.
         url: String,
@@ -18,7 +18,7 @@ pub enum Error {
         fragment: String,
     },
     /// The URL's query already holds a CloudFront signing parameter \[R11\].
-    #[error("URL {url:?} already has a {param:?} query parameter")]
+    #[error("URL {} already has a {param:?} query parameter", quote(.url))]
     UrlAlreadySigned {
         /// The URL as given.
         url: String,
@@ -27,7 +27,7 @@ pub enum Error {
     },
     /// The URL holds a character that must be percent-encoded (space, control, non-ASCII,
     /// `"` or `\`) \[R11\].
-    #[error("URL {url:?} has {what} at byte {position}")]
+    #[error("URL {} has {what} at byte {position}", quote(.url))]
     UrlCharacter {
         /// The URL as given.
         url: String,
@@ -39,7 +39,7 @@ pub enum Error {
         encoded: String,
     },
     /// The URL's scheme is not `http` or `https`, or it has no `scheme://host` \[R11\].
-    #[error("URL {url:?} {problem}")]
+    #[error("URL {} {problem}", quote(.url))]
     UrlForm {
         /// The URL as given.
         url: String,
@@ -48,7 +48,8 @@ pub enum Error {
     },
     /// The signed URL would be longer than CloudFront's 8,192-byte quota.
     #[error(
-        "URL {url:?} would be {length} bytes once signed, over CloudFront's limit of {limit} bytes"
+        "URL {} would be {length} bytes once signed, over CloudFront's limit of {limit} bytes",
+        quote(.url)
     )]
     UrlTooLong {
         /// The URL as given (before signing).
@@ -59,7 +60,7 @@ pub enum Error {
         limit: usize,
     },
     /// A policy resource pattern is not one CloudFront accepts \[R5\].
-    #[error("policy resource {resource:?} {problem}")]
+    #[error("policy resource {} {problem}", quote(.resource))]
     Resource {
         /// The resource as given.
         resource: String,
@@ -67,7 +68,7 @@ pub enum Error {
         problem: String,
     },
     /// The URL being signed is not matched by the policy's resource pattern \[R5\].
-    #[error("URL {url:?} is not matched by the policy resource {resource:?}")]
+    #[error("URL {} is not matched by the policy resource {}", quote(.url), quote(.resource))]
     ResourceMismatch {
         /// The URL as given.
         url: String,
@@ -253,7 +254,7 @@ impl Error {
                 "pass the URL without Expires, Policy, Signature, Key-Pair-Id and Hash-Algorithm".into()
             }
             Error::UrlCharacter { encoded, .. } => {
-                format!("percent-encode it as the client will send it: {encoded}")
+                format!("percent-encode it as the client will send it: {}", elide(encoded))
             }
             Error::UrlForm { .. } => {
                 "give the full URL, for example https://d111111abcdef8.cloudfront.net/path/file.jpg"
@@ -327,5 +328,39 @@ impl Error {
     }
 }
 
+/// User input for a message, cut to its first and last 100 characters when it is longer,
+/// so that a huge input line does not flood the terminal.
+pub(crate) fn elide(s: &str) -> String {
+    const KEEP: usize = 100;
+    let count = s.chars().count();
+    if count <= 2 * KEEP + 20 {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(KEEP).collect();
+    let tail: String = s.chars().skip(count - KEEP).collect();
+    format!("{head}...({} bytes in all)...{tail}", s.len())
+}
+
+/// [`elide`], quoted as a Rust string (control characters escaped).
+pub(crate) fn quote(s: &str) -> String {
+    format!("{:?}", elide(s))
+}
+
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    /// Regression: a 20 MB input line was echoed in full, twice (error and hint).
+    #[test]
+    fn huge_inputs_are_elided_in_messages() {
+        let url = format!("https://d1.net/{} x", "a".repeat(1_000_000));
+        let e = crate::url::check_url(&url).unwrap_err();
+        assert!(e.to_string().len() < 400, "{}", e.to_string().len());
+        assert!(e.to_string().contains("bytes in all"));
+        let hint = e.hint().unwrap();
+        assert!(hint.len() < 400, "{hint}");
+        assert!(hint.ends_with("aaa%20x"), "{hint}");
+        assert_eq!(super::quote("short"), "\"short\"");
+    }
+}
