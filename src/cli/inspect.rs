@@ -1,5 +1,6 @@
 //! `cfsign inspect`: decode a signed URL (or cookie set) without any key.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
@@ -79,14 +80,21 @@ pub fn run(args: InspectArgs) -> Result<u8> {
         }
         _ => bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url"),
     };
+    let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => println!("{}", json_terminal_safe(&found.to_json(now).to_string())),
-        Format::Text => print_text(&found, now),
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json_terminal_safe(&found.to_json(now).to_string())
+        ),
+        Format::Text => print_text(&mut out, &found, now),
     }
+    .and_then(|()| out.flush())
+    .context("cannot write to standard output")?;
     Ok(EXIT_OK)
 }
 
-fn print_text(i: &Inspection, now: i64) {
+fn print_text(out: &mut impl Write, i: &Inspection, now: i64) -> std::io::Result<()> {
     let time = |t: i64| {
         format!(
             "{} ({t}; {})",
@@ -94,37 +102,39 @@ fn print_text(i: &Inspection, now: i64) {
             cfsign::time::describe_relative(t, now)
         )
     };
-    println!("URL:            {}", sanitize(&i.base_url));
-    println!(
+    writeln!(out, "URL:            {}", sanitize(&i.base_url))?;
+    writeln!(
+        out,
         "policy type:    {}",
         i.policy_type.map(|t| t.as_str()).unwrap_or("unknown")
-    );
+    )?;
     if let Some(r) = &i.resource {
-        println!("resource:       {}", sanitize(r));
+        writeln!(out, "resource:       {}", sanitize(r))?;
     }
     if let Some(t) = i.date_less_than {
-        println!("expires:        {}", time(t));
+        writeln!(out, "expires:        {}", time(t))?;
     }
     if let Some(t) = i.date_greater_than {
-        println!("starts:         {}", time(t));
+        writeln!(out, "starts:         {}", time(t))?;
     }
     if let Some(ip) = &i.ip_address {
-        println!("IP range:       {ip}");
+        writeln!(out, "IP range:       {ip}")?;
     }
     if let Some(id) = &i.key_pair_id {
-        println!("key pair ID:    {}", sanitize(id));
+        writeln!(out, "key pair ID:    {}", sanitize(id))?;
     }
     match &i.hash_algorithm {
-        Some(h) => println!("hash algorithm: {}", sanitize(h)),
-        None => println!("hash algorithm: SHA1 (no Hash-Algorithm parameter)"),
+        Some(h) => writeln!(out, "hash algorithm: {}", sanitize(h))?,
+        None => writeln!(out, "hash algorithm: SHA1 (no Hash-Algorithm parameter)")?,
     }
     if let (Some(len), Some(family)) = (i.signature_len, &i.signature_family) {
-        println!("signature:      {len} bytes, {family}");
+        writeln!(out, "signature:      {len} bytes, {family}")?;
     }
     if let Some(p) = &i.policy {
-        println!("policy:         {}", sanitize(p));
+        writeln!(out, "policy:         {}", sanitize(p))?;
     }
     for p in &i.problems {
-        println!("problem:        {}", sanitize(p));
+        writeln!(out, "problem:        {}", sanitize(p))?;
     }
+    Ok(())
 }

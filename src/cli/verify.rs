@@ -1,7 +1,7 @@
 //! `cfsign verify`: would CloudFront serve this signed URL (or cookie set), and if not, why.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -217,18 +217,26 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
             bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url")
         }
     };
+    let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => println!("{}", json_terminal_safe(&result.to_json().to_string())),
-        Format::Text => print_text(&result, ctx),
+        Format::Json => writeln!(out, "{}", json_terminal_safe(&result.to_json().to_string())),
+        Format::Text => print_text(&mut out, &result, ctx),
     }
+    .and_then(|()| out.flush())
+    .context("cannot write to standard output")?;
     Ok(if result.serves() { EXIT_OK } else { EXIT_INPUT })
 }
 
-fn print_text(v: &Verification, ctx: RequestContext) {
+fn print_text(out: &mut impl Write, v: &Verification, ctx: RequestContext) -> std::io::Result<()> {
     match &v.verdict {
-        Verdict::Serve => println!("OK: CloudFront would serve this request"),
+        Verdict::Serve => writeln!(out, "OK: CloudFront would serve this request")?,
         Verdict::Refuse(reason) => {
-            println!("403 {}: {}", reason.code(), sanitize(&reason.to_string()));
+            writeln!(
+                out,
+                "403 {}: {}",
+                reason.code(),
+                sanitize(&reason.to_string())
+            )?;
             if let Reason::SignatureMismatch {
                 diagnosis:
                     Some(
@@ -237,42 +245,45 @@ fn print_text(v: &Verification, ctx: RequestContext) {
                     ),
             } = reason
             {
-                println!("signed URL:     {}", sanitize(signed_url));
+                writeln!(out, "signed URL:     {}", sanitize(signed_url))?;
             }
-            println!("fix:            {}", reason.hint());
+            writeln!(out, "fix:            {}", reason.hint())?;
         }
     }
-    println!("URL requested:  {}", sanitize(&v.url));
+    writeln!(out, "URL requested:  {}", sanitize(&v.url))?;
     if let Some(id) = &v.key_pair_id {
         let alg = v
             .key_algorithm
             .map(|a| format!(" ({a} key)"))
             .unwrap_or_default();
-        println!("key pair ID:    {}{alg}", sanitize(id));
+        writeln!(out, "key pair ID:    {}{alg}", sanitize(id))?;
     }
     if let Some(t) = v.policy_type {
-        println!("policy:         {t}, {}", v.hash_algorithm);
+        writeln!(out, "policy:         {t}, {}", v.hash_algorithm)?;
     }
     if let Some(p) = &v.parsed_policy {
         let c = p.condition();
-        println!("resource:       {}", sanitize(p.resource()));
-        println!(
+        writeln!(out, "resource:       {}", sanitize(p.resource()))?;
+        writeln!(
+            out,
             "expires:        {} ({})",
             cfsign::time::format_utc(c.date_less_than),
             cfsign::time::describe_relative(c.date_less_than, ctx.at)
-        );
+        )?;
         if let Some(s) = c.date_greater_than {
-            println!(
+            writeln!(
+                out,
                 "starts:         {} ({})",
                 cfsign::time::format_utc(s),
                 cfsign::time::describe_relative(s, ctx.at)
-            );
+            )?;
         }
         if let Some(ip) = c.ip_address {
-            println!("IP range:       {ip}");
+            writeln!(out, "IP range:       {ip}")?;
         }
     }
     for note in &v.notes {
-        println!("note:           {}", sanitize(note));
+        writeln!(out, "note:           {}", sanitize(note))?;
     }
+    Ok(())
 }
