@@ -559,3 +559,47 @@ fn a_malformed_cookie_header_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+/// Runs `cfsign verify ARGS...` and returns (exit code, stdout, stderr).
+fn run_verify(args: &[&str]) -> (i32, String, String) {
+    let out = cfsign().arg("verify").args(args).output().expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf8"),
+        String::from_utf8(out.stderr).expect("utf8"),
+    )
+}
+
+// Broke: an RSA signature checked with an ECDSA key (and back) was called truncated.
+#[test]
+fn wrong_key_type_was_misdiagnosed_as_truncation() {
+    let cases = [
+        (
+            signed_url("rsa-canned-plain-https"),
+            EC_PUB,
+            "403 AccessDenied: the signature does not match: it was signed with an RSA-2048 key but the public key is ECDSA P-256 (wrong public key for this key pair ID)",
+        ),
+        (
+            case("ec-sha1-canned-sec1")["example_signed_url"]
+                .as_str()
+                .expect("example_signed_url")
+                .to_string(),
+            RSA_PUB,
+            "403 AccessDenied: the signature does not match: it was signed with an ECDSA P-256 key but the public key is RSA-2048 (wrong public key for this key pair ID)",
+        ),
+    ];
+    for (url, key, first) in cases {
+        let (code, stdout, stderr) = run_verify(&[&url, "--public-key", key, "--at", AT]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(first_line(&stdout), first);
+        assert!(
+            stdout.contains(
+                "\nfix:            use the public key that belongs to the key pair ID (the one registered under that ID in CloudFront: Key management > Public keys)\n"
+            ),
+            "{stdout}"
+        );
+        let (_, json, _) = run_verify(&[&url, "--public-key", key, "--at", AT, "--format", "json"]);
+        let v: Value = serde_json::from_str(&json).expect("json");
+        assert_eq!(v["reason"], "signature_mismatch_wrong_key_type");
+    }
+}
