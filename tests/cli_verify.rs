@@ -603,3 +603,36 @@ fn wrong_key_type_was_misdiagnosed_as_truncation() {
         assert_eq!(v["reason"], "signature_mismatch_wrong_key_type");
     }
 }
+
+// Broke: the same ID given twice with --key (or --key and --key-dir) let the last win.
+#[test]
+fn duplicate_key_pair_id_was_accepted_and_the_last_key_won() {
+    let url = signed_url("rsa-canned-plain-https");
+    let first = format!("{ID}={RSA_PUB}");
+    let second = format!("{ID}={EC_PUB}");
+    let (code, stdout, stderr) = run_verify(&[&url, "--key", &first, "--key", &second, "--at", AT]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "cfsign: error: key pair ID {ID} is given twice (--key {first} and --key {second}); give each ID once, with the public key registered under it\n"
+        )
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(format!("{ID}.pem"));
+    std::fs::copy(EC_PUB, &file).expect("copy");
+    let dir_arg = dir.path().display().to_string();
+    let (code, stdout, stderr) =
+        run_verify(&[&url, "--key", &first, "--key-dir", &dir_arg, "--at", AT]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "cfsign: error: key pair ID {ID} is given twice (--key {first} and --key-dir file {}); give each ID once, with the public key registered under it\n",
+            file.display()
+        )
+    );
+}

@@ -114,11 +114,19 @@ fn trusted_keys(args: &VerifyArgs) -> Result<TrustedKeys> {
         });
     }
     let mut group = BTreeMap::new();
+    // Where each ID came from, to refuse an ID given twice (the last would silently win).
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for spec in &args.keys {
         let (id, path) = spec.split_once('=').ok_or_else(|| {
             anyhow!("--key {spec:?} must be ID=PATH, for example K2JCJMDEHXQW5F=public_key.pem")
         })?;
         let id = KeyPairId::new(id).with_context(|| format!("--key {spec:?}"))?;
+        if let Some(first) = sources.get(id.as_str()) {
+            bail!(
+                "key pair ID {id} is given twice (--key {first} and --key {spec}); give each ID once, with the public key registered under it"
+            );
+        }
+        sources.insert(id.to_string(), spec.clone());
         group.insert(id.to_string(), load_key(Path::new(path))?);
     }
     if let Some(dir) = &args.key_dir {
@@ -140,6 +148,12 @@ fn trusted_keys(args: &VerifyArgs) -> Result<TrustedKeys> {
                     path.display()
                 )
             })?;
+            if let Some(first) = sources.get(id.as_str()) {
+                bail!(
+                    "key pair ID {id} is given twice (--key {first} and --key-dir file {}); give each ID once, with the public key registered under it",
+                    path.display()
+                );
+            }
             group.insert(id.to_string(), load_key(&path)?);
         }
         if group.is_empty() {
