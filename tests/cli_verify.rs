@@ -636,3 +636,33 @@ fn duplicate_key_pair_id_was_accepted_and_the_last_key_won() {
         )
     );
 }
+
+// Broke: a certificate as --public-key got "give a PEM private key ..."; a private key got
+// "give the public key (make one with `openssl pkey -pubout`) file".
+#[test]
+fn wrong_key_file_hints_asked_for_a_private_key_or_were_garbled() {
+    let url = signed_url("rsa-canned-plain-https");
+    let cases = [
+        (
+            "tests/data/rsa2048_cert.pem",
+            "cfsign: error: tests/data/rsa2048_cert.pem: is a certificate, but a public key is needed\n\
+             hint: extract the public key with `openssl x509 -in CERT -pubkey -noout -out public_key.pem`\n",
+        ),
+        (
+            "tests/data/keys/rsa2048_pkcs8.pem",
+            "cfsign: error: tests/data/keys/rsa2048_pkcs8.pem: is a private key, but a public key is needed\n\
+             hint: extract the public key with `openssl pkey -in KEY -pubout -out public_key.pem`\n",
+        ),
+        (
+            "Cargo.toml",
+            "cfsign: error: Cargo.toml: is not a PEM file: there is no -----BEGIN ...----- line\n\
+             hint: give a PEM key file: a private key to sign (BEGIN PRIVATE KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY), a public key to verify (BEGIN PUBLIC KEY or RSA PUBLIC KEY)\n",
+        ),
+    ];
+    for (key, expected) in cases {
+        let (code, stdout, stderr) = run_verify(&[&url, "--public-key", key, "--at", AT]);
+        assert_eq!(code, 2);
+        assert_eq!(stdout, "");
+        assert_eq!(stderr, expected);
+    }
+}
