@@ -38,6 +38,10 @@ pub struct Inspection {
     pub signature_family: Option<String>,
     /// What could not be decoded, one line each.
     pub problems: Vec<String>,
+    /// How many signing parameters (or cookies) were present: `Expires`, `Policy`,
+    /// `Signature`, `Key-Pair-Id`, `Hash-Algorithm`. 0 means the input is not a signed
+    /// URL (or signed cookie set) at all.
+    pub signing_parameters: usize,
 }
 
 fn is_der_sequence(sig: &[u8]) -> bool {
@@ -80,6 +84,16 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
         signature_len: None,
         signature_family: None,
         problems: Vec::new(),
+        signing_parameters: [
+            &v.expires,
+            &v.policy,
+            &v.signature,
+            &v.key_pair_id,
+            &v.hash_algorithm,
+        ]
+        .iter()
+        .filter(|p| p.is_some())
+        .count(),
     };
     if let Some(f) = fragment {
         out.problems.push(format!(

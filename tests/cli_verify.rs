@@ -666,3 +666,30 @@ fn wrong_key_file_hints_asked_for_a_private_key_or_were_garbled() {
         assert_eq!(stderr, expected);
     }
 }
+
+// Broke: `cfsign verify hello` exited 1 with "403 MissingKey" instead of a usage error.
+#[test]
+fn non_url_input_was_reported_as_missing_key() {
+    for (args, expected) in [
+        (
+            vec!["hello", "--public-key", RSA_PUB],
+            "cfsign: error: SIGNED_URL \"hello\" is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://\n",
+        ),
+        (
+            vec![
+                "--url",
+                "hello",
+                "--cookie-header",
+                "a=b",
+                "--public-key",
+                RSA_PUB,
+            ],
+            "cfsign: error: --url \"hello\" is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://\n",
+        ),
+    ] {
+        let (code, stdout, stderr) = run_verify(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(stderr, expected, "{args:?}");
+    }
+}

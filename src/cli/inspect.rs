@@ -7,8 +7,8 @@ use anyhow::{Context, Result, bail};
 use cfsign::inspect::{self, Inspection, json_terminal_safe, sanitize};
 use clap::Args;
 
-use super::EXIT_OK;
 use super::common::Format;
+use super::{EXIT_INPUT, EXIT_OK};
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -21,6 +21,7 @@ Decoded text is untrusted: control, bidi and zero-width characters are shown esc
 
 Exit status:
   0  decoded (problems, if any, are listed as `problem:` lines)
+  1  nothing to decode: not an http(s) URL, or no signing parameters (cookies) at all
   2  usage error";
 
 /// Arguments of `cfsign inspect`.
@@ -80,6 +81,10 @@ pub fn run(args: InspectArgs) -> Result<u8> {
         }
         _ => bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url"),
     };
+    if let Some(problem) = undecodable(&args, &found) {
+        super::report(&anyhow::anyhow!(problem));
+        return Ok(EXIT_INPUT);
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => writeln!(
@@ -92,6 +97,25 @@ pub fn run(args: InspectArgs) -> Result<u8> {
     .and_then(|()| out.flush())
     .context("cannot write to standard output")?;
     Ok(EXIT_OK)
+}
+
+/// Why the input cannot be decoded as a signed URL (or cookie set) at all, if so: not an
+/// http(s) URL, or none of the signing parameters (cookies) present.
+fn undecodable(args: &InspectArgs, found: &Inspection) -> Option<String> {
+    match &args.signed_url {
+        Some(url) if !super::verify::is_http_url(url) => Some(format!(
+            "SIGNED_URL \"{}\" is not an http(s) URL, so there is nothing to decode; give a signed URL starting with https:// or http://",
+            sanitize(url)
+        )),
+        Some(url) if found.signing_parameters == 0 => Some(format!(
+            "SIGNED_URL \"{}\" is not a signed URL: it has none of the query parameters Expires, Policy, Signature, Key-Pair-Id",
+            sanitize(url)
+        )),
+        None if found.signing_parameters == 0 => Some(
+            "the cookies hold none of CloudFront-Expires, CloudFront-Policy, CloudFront-Signature, CloudFront-Key-Pair-Id: they are not signed cookies".into(),
+        ),
+        _ => None,
+    }
 }
 
 fn print_text(out: &mut impl Write, i: &Inspection, now: i64) -> std::io::Result<()> {

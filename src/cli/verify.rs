@@ -207,8 +207,36 @@ pub fn cookie_text(header: Option<&String>, file: Option<&PathBuf>) -> Result<Op
     Ok(Some(text))
 }
 
+/// Whether `input` has the form `http(s)://host...` (scheme in any case).
+pub(super) fn is_http_url(input: &str) -> bool {
+    let lower = input.trim().to_ascii_lowercase();
+    ["https://", "http://"].iter().any(|p| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    })
+}
+
+/// Refuses input that is not an http(s) URL at all (`hello`): a usage mistake, not a
+/// request CloudFront would see.
+fn require_http_url(what: &str, input: &str) -> Result<()> {
+    if !is_http_url(input) {
+        bail!(
+            "{what} \"{}\" is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://",
+            sanitize(input)
+        );
+    }
+    Ok(())
+}
+
 /// Runs `cfsign verify` and returns the exit status.
 pub fn run(args: VerifyArgs) -> Result<u8> {
+    if let Some(url) = &args.signed_url {
+        require_http_url("SIGNED_URL", url)?;
+    }
+    if let Some(url) = &args.url {
+        require_http_url("--url", url)?;
+    }
     let ctx = context(&args)?;
     let keys = trusted_keys(&args)?;
     let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
