@@ -12,16 +12,19 @@ use super::{EXIT_INPUT, EXIT_OK};
 
 pub const AFTER_HELP: &str = "\
 Examples:
-  cfsign inspect 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=1767290400&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F'
+  URL=$(cat url.txt)          # a signed URL, as cfsign printed it
+  cfsign inspect \"$URL\"
   cfsign inspect \"$URL\" --format json | jq .expires_utc
-  cfsign inspect --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 --cookies-file cookies.txt
+  cfsign inspect --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 \\
+      --cookies-file cookies.txt
 
-Decoded text is untrusted: control, bidi and zero-width characters are shown escaped
-(\\u{202E}). Use `cfsign verify` to check the signature.
+Decoded text is untrusted: control, bidi and zero-width characters are shown
+escaped (\\u{202E}). Use `cfsign verify` to check the signature.
 
 Exit status:
   0  decoded (problems, if any, are listed as `problem:` lines)
-  1  nothing to decode: not an http(s) URL, or no signing parameters (cookies) at all
+  1  nothing to decode: not an http(s) URL, or no signing parameters
+     (or cookies) at all
   2  usage error";
 
 /// Arguments of `cfsign inspect`.

@@ -16,18 +16,23 @@ use super::{EXIT_INPUT, EXIT_OK};
 
 pub const AFTER_HELP: &str = "\
 Examples:
-  cfsign verify 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=...&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F' \\
-      --public-key public_key.pem --key-pair-id K2JCJMDEHXQW5F
-  cfsign verify \"$URL\" --key K2JCJMDEHXQW5F=old.pem --key K3NEWKEYEXAMPLE=new.pem --client-ip 203.0.113.7
-  cfsign verify \"$URL\" --key-dir trusted-keys/ --at 2026-01-01T12:00:00Z --format json
+  URL=$(cat url.txt)          # a signed URL, as cfsign printed it
+  cfsign verify \"$URL\" --public-key public_key.pem \\
+      --key-pair-id K2JCJMDEHXQW5F
+  cfsign verify \"$URL\" --key K2JCJMDEHXQW5F=old.pem \\
+      --key K3NEWKEYEXAMPLE=new.pem --client-ip 203.0.113.7
+  cfsign verify \"$URL\" --key-dir trusted-keys/ --format json \\
+      --at 2026-01-01T12:00:00Z
+  COOKIES=$(cfsign cookies 'https://d111111abcdef8.cloudfront.net/videos/*' \\
+      --days 1 --format header)
   cfsign verify --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 \\
-      --cookie-header 'Cookie: CloudFront-Policy=...; CloudFront-Signature=...; CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F' \\
-      --public-key public_key.pem
+      --cookie-header \"$COOKIES\" --public-key public_key.pem
 
 Exit status:
   0  CloudFront would serve the request
-  1  CloudFront would refuse it (403); the first line names its error code and the cause
-  2  usage error (options, unreadable key, bad time or IP)";
+  1  CloudFront would refuse it (403); the first line names its error code
+     and the cause
+  2  usage error (options, unreadable key, not a URL, bad time or IP)";
 
 /// Arguments of `cfsign verify`.
 #[derive(Debug, Args)]
