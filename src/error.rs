@@ -287,7 +287,7 @@ impl Error {
                 "a policy is {\"Statement\":[{\"Resource\":...,\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":<seconds>}}}]}".into()
             }
             Error::KeyFormat { .. } => {
-                "give a PEM private key (BEGIN RSA PRIVATE KEY, PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY)".into()
+                "give a PEM key file: a private key to sign (BEGIN PRIVATE KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY), a public key to verify (BEGIN PUBLIC KEY or RSA PUBLIC KEY)".into()
             }
             Error::KeyUnsupported { .. } => {
                 "CloudFront accepts RSA 2048 and ECDSA P-256 keys; create one with `cfsign keygen` or openssl".into()
@@ -295,7 +295,20 @@ impl Error {
             Error::Passphrase { .. } => {
                 "give the passphrase with --passphrase-file PATH or CFSIGN_PRIVATE_KEY_PASSPHRASE".into()
             }
-            Error::WrongKeyKind { expected, .. } => format!("give the {expected} file"),
+            Error::WrongKeyKind {
+                found, expected, ..
+            } => match (found.as_str(), expected.as_str()) {
+                ("private key", "public key") => {
+                    "extract the public key with `openssl pkey -in KEY -pubout -out public_key.pem`".into()
+                }
+                ("certificate", "public key") => {
+                    "extract the public key with `openssl x509 -in CERT -pubkey -noout -out public_key.pem`".into()
+                }
+                ("public key" | "certificate", "private key") => {
+                    "give the private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY); a public key or certificate cannot sign".into()
+                }
+                _ => format!("give the {expected} file"),
+            },
             Error::Base64 { .. } => {
                 "CloudFront base64 uses - _ ~ where standard base64 uses + = /".into()
             }

@@ -5,6 +5,7 @@
 //! terminal.
 
 use crate::encoding;
+use crate::key::KeyAlgorithm;
 use crate::policy::{Policy, PolicyType};
 use crate::time::{describe_relative, format_utc};
 use crate::verify::{SigningValues, split_signed_url, values_from_cookies};
@@ -37,12 +38,29 @@ pub struct Inspection {
     pub signature_family: Option<String>,
     /// What could not be decoded, one line each.
     pub problems: Vec<String>,
+    /// How many signing parameters (or cookies) were present: `Expires`, `Policy`,
+    /// `Signature`, `Key-Pair-Id`, `Hash-Algorithm`. 0 means the input is not a signed
+    /// URL (or signed cookie set) at all.
+    pub signing_parameters: usize,
+}
+
+fn is_der_sequence(sig: &[u8]) -> bool {
+    sig.len() >= 8 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len() && sig[2] == 0x02
+}
+
+/// The CloudFront key algorithm a raw signature's form shows: RSA-2048 for 256 bytes,
+/// ECDSA P-256 for a DER `SEQUENCE` of up to 72 bytes, `None` for anything else.
+pub fn signature_algorithm(sig: &[u8]) -> Option<KeyAlgorithm> {
+    match sig.len() {
+        256 => Some(KeyAlgorithm::Rsa2048),
+        n if n <= 72 && is_der_sequence(sig) => Some(KeyAlgorithm::EcdsaP256),
+        _ => None,
+    }
 }
 
 /// Judges the algorithm family from a raw signature's form.
 pub fn signature_family(sig: &[u8]) -> String {
-    let der_sequence =
-        sig.len() >= 8 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len() && sig[2] == 0x02;
+    let der_sequence = is_der_sequence(sig);
     match sig.len() {
         256 => "RSA-2048".into(),
         n if der_sequence && n <= 72 => "ECDSA P-256".into(),
@@ -66,6 +84,16 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
         signature_len: None,
         signature_family: None,
         problems: Vec::new(),
+        signing_parameters: [
+            &v.expires,
+            &v.policy,
+            &v.signature,
+            &v.key_pair_id,
+            &v.hash_algorithm,
+        ]
+        .iter()
+        .filter(|p| p.is_some())
+        .count(),
     };
     if let Some(f) = fragment {
         out.problems.push(format!(
@@ -242,6 +270,12 @@ mod tests {
         der.resize(70, 1);
         assert_eq!(signature_family(&der), "ECDSA P-256");
         assert!(signature_family(&[0u8; 255]).starts_with("unknown (255 bytes"));
+        assert_eq!(
+            signature_algorithm(&[0u8; 256]),
+            Some(KeyAlgorithm::Rsa2048)
+        );
+        assert_eq!(signature_algorithm(&der), Some(KeyAlgorithm::EcdsaP256));
+        assert_eq!(signature_algorithm(&[0u8; 150]), None);
     }
 
     #[test]

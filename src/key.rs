@@ -391,16 +391,17 @@ impl PublicKey {
                 PublicMaterial::Rsa(Box::new(key))
             }
             "CERTIFICATE" => {
-                return Err(format_err(
-                    source_name,
-                    "is a certificate; extract the public key with `openssl x509 -pubkey -noout -in CERT`",
-                ));
+                return Err(Error::WrongKeyKind {
+                    source_name: source_name.into(),
+                    found: "certificate".into(),
+                    expected: "public key".into(),
+                });
             }
             tag if tag.contains("PRIVATE KEY") => {
                 return Err(Error::WrongKeyKind {
                     source_name: source_name.into(),
                     found: "private key".into(),
-                    expected: "public key (make one with `openssl pkey -pubout`)".into(),
+                    expected: "public key".into(),
                 });
             }
             other => {

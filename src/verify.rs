@@ -95,6 +95,16 @@ pub enum Diagnosis {
         /// The URL that was signed (without the signing parameters).
         signed_url: String,
     },
+    /// The signature's form is that of the other algorithm (a 256-byte RSA-2048 signature
+    /// checked with an ECDSA P-256 key, or an ECDSA DER signature with an RSA key): the
+    /// public key is not the one registered under the key pair ID.
+    WrongKeyType {
+        /// The algorithm the signature's form shows (see
+        /// [`crate::inspect::signature_family`]).
+        signed_with: KeyAlgorithm,
+        /// The algorithm of the public key it was checked with.
+        key: KeyAlgorithm,
+    },
     /// The signature has the wrong length for the key.
     SignatureLength {
         /// Its length in bytes.
@@ -131,6 +141,12 @@ impl fmt::Display for Diagnosis {
             Diagnosis::ReEncoded { change, .. } => {
                 write!(f, "the URL was re-encoded after signing: {change}")
             }
+            Diagnosis::WrongKeyType { signed_with, key } => write!(
+                f,
+                "it was signed with an {} key but the public key is {} (wrong public key for this key pair ID)",
+                family_name(*signed_with),
+                family_name(*key)
+            ),
             Diagnosis::SignatureLength { found, expected } => write!(
                 f,
                 "the signature is {found} bytes, but the key makes {expected}-byte signatures (truncated or damaged)"
@@ -260,6 +276,7 @@ impl Reason {
                 Some(Diagnosis::HashAlgorithm { .. }) => "signature_mismatch_hash_algorithm",
                 Some(Diagnosis::ParameterAppended { .. }) => "signature_mismatch_query_changed",
                 Some(Diagnosis::ReEncoded { .. }) => "signature_mismatch_re_encoded",
+                Some(Diagnosis::WrongKeyType { .. }) => "signature_mismatch_wrong_key_type",
                 Some(Diagnosis::SignatureLength { .. }) => "signature_mismatch_length",
                 Some(Diagnosis::OtherKey { .. }) => "signature_mismatch_other_key",
             },
@@ -304,6 +321,9 @@ impl Reason {
                 }
                 Some(Diagnosis::ReEncoded { .. }) => {
                     "request the URL exactly as it was signed, or sign the form the client sends".into()
+                }
+                Some(Diagnosis::WrongKeyType { .. }) => {
+                    "use the public key that belongs to the key pair ID (the one registered under that ID in CloudFront: Key management > Public keys)".into()
                 }
                 Some(Diagnosis::SignatureLength { .. }) => {
                     "the URL was cut off or damaged in transit; copy it whole".into()
@@ -695,6 +715,14 @@ fn map_escapes(s: &str, f: impl Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// The algorithm's name as `cfsign inspect` writes signature families.
+fn family_name(alg: KeyAlgorithm) -> &'static str {
+    match alg {
+        KeyAlgorithm::Rsa2048 => "RSA-2048",
+        KeyAlgorithm::EcdsaP256 => "ECDSA P-256",
+    }
+}
+
 fn expected_len(alg: KeyAlgorithm) -> (bool, String) {
     match alg {
         KeyAlgorithm::Rsa2048 => (true, "256".into()),
@@ -871,6 +899,14 @@ impl Check<'_> {
                     });
                 }
             }
+        }
+        if let Some(signed_with) = crate::inspect::signature_algorithm(signature)
+            && signed_with != key.algorithm()
+        {
+            return Some(Diagnosis::WrongKeyType {
+                signed_with,
+                key: key.algorithm(),
+            });
         }
         let (fixed, expected) = expected_len(key.algorithm());
         let bad_len = if fixed {

@@ -557,3 +557,24 @@ fn private_ip_range_warns_but_signs() {
         stderr(&out)
     );
 }
+
+// Broke: the hint for a public key given as --private-key said "give the private key file"
+// without naming what a private key looks like; keep it pointing at a private key.
+#[test]
+fn public_key_or_certificate_as_private_key_hint_names_a_private_key() {
+    for (file, found) in [
+        ("tests/data/keys/rsa2048_public.pem", "public key"),
+        ("tests/data/rsa2048_cert.pem", "certificate"),
+    ] {
+        let out = with_key(file).output().expect("run");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "cfsign: error: {file}: is a {found}, but a private key is needed\n\
+                 hint: give the private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY); a public key or certificate cannot sign\n"
+            )
+        );
+    }
+}

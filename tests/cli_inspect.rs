@@ -162,3 +162,59 @@ fn usage_error_exits_2() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--url"));
 }
+
+/// Runs `cfsign inspect ARGS...` and returns (exit code, stdout, stderr).
+fn inspect_all(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("cfsign")
+        .expect("binary")
+        .arg("inspect")
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf8"),
+        String::from_utf8(out.stderr).expect("utf8"),
+    )
+}
+
+// Broke: `cfsign inspect garbage` exited 0 though nothing could be decoded.
+#[test]
+fn undecodable_input_exited_0() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["garbage"],
+            "cfsign: error: SIGNED_URL \"garbage\" is not an http(s) URL, so there is nothing to decode; give a signed URL starting with https:// or http://\n",
+        ),
+        (
+            &["garbage", "--format", "json"],
+            "cfsign: error: SIGNED_URL \"garbage\" is not an http(s) URL, so there is nothing to decode; give a signed URL starting with https:// or http://\n",
+        ),
+        (
+            &["https://d111111abcdef8.cloudfront.net/a.jpg?x=1"],
+            "cfsign: error: SIGNED_URL \"https://d111111abcdef8.cloudfront.net/a.jpg?x=1\" is not a signed URL: it has none of the query parameters Expires, Policy, Signature, Key-Pair-Id\n",
+        ),
+        (
+            &[
+                "--url",
+                "https://d111111abcdef8.cloudfront.net/a.jpg",
+                "--cookie-header",
+                "session=1",
+            ],
+            "cfsign: error: the cookies hold none of CloudFront-Expires, CloudFront-Policy, CloudFront-Signature, CloudFront-Key-Pair-Id: they are not signed cookies\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = inspect_all(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(stderr, expected, "{args:?}");
+    }
+    // Anything decoded keeps exit 0, with the problems listed.
+    let (code, stdout, stderr) = inspect_all(&["https://d1.net/a?Key-Pair-Id=K1"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(
+        stdout.contains("\nproblem:        neither Expires nor Policy\n"),
+        "{stdout}"
+    );
+}

@@ -559,3 +559,137 @@ fn a_malformed_cookie_header_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+/// Runs `cfsign verify ARGS...` and returns (exit code, stdout, stderr).
+fn run_verify(args: &[&str]) -> (i32, String, String) {
+    let out = cfsign().arg("verify").args(args).output().expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf8"),
+        String::from_utf8(out.stderr).expect("utf8"),
+    )
+}
+
+// Broke: an RSA signature checked with an ECDSA key (and back) was called truncated.
+#[test]
+fn wrong_key_type_was_misdiagnosed_as_truncation() {
+    let cases = [
+        (
+            signed_url("rsa-canned-plain-https"),
+            EC_PUB,
+            "403 AccessDenied: the signature does not match: it was signed with an RSA-2048 key but the public key is ECDSA P-256 (wrong public key for this key pair ID)",
+        ),
+        (
+            case("ec-sha1-canned-sec1")["example_signed_url"]
+                .as_str()
+                .expect("example_signed_url")
+                .to_string(),
+            RSA_PUB,
+            "403 AccessDenied: the signature does not match: it was signed with an ECDSA P-256 key but the public key is RSA-2048 (wrong public key for this key pair ID)",
+        ),
+    ];
+    for (url, key, first) in cases {
+        let (code, stdout, stderr) = run_verify(&[&url, "--public-key", key, "--at", AT]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(first_line(&stdout), first);
+        assert!(
+            stdout.contains(
+                "\nfix:            use the public key that belongs to the key pair ID (the one registered under that ID in CloudFront: Key management > Public keys)\n"
+            ),
+            "{stdout}"
+        );
+        let (_, json, _) = run_verify(&[&url, "--public-key", key, "--at", AT, "--format", "json"]);
+        let v: Value = serde_json::from_str(&json).expect("json");
+        assert_eq!(v["reason"], "signature_mismatch_wrong_key_type");
+    }
+}
+
+// Broke: the same ID given twice with --key (or --key and --key-dir) let the last win.
+#[test]
+fn duplicate_key_pair_id_was_accepted_and_the_last_key_won() {
+    let url = signed_url("rsa-canned-plain-https");
+    let first = format!("{ID}={RSA_PUB}");
+    let second = format!("{ID}={EC_PUB}");
+    let (code, stdout, stderr) = run_verify(&[&url, "--key", &first, "--key", &second, "--at", AT]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "cfsign: error: key pair ID {ID} is given twice (--key {first} and --key {second}); give each ID once, with the public key registered under it\n"
+        )
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(format!("{ID}.pem"));
+    std::fs::copy(EC_PUB, &file).expect("copy");
+    let dir_arg = dir.path().display().to_string();
+    let (code, stdout, stderr) =
+        run_verify(&[&url, "--key", &first, "--key-dir", &dir_arg, "--at", AT]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "cfsign: error: key pair ID {ID} is given twice (--key {first} and --key-dir file {}); give each ID once, with the public key registered under it\n",
+            file.display()
+        )
+    );
+}
+
+// Broke: a certificate as --public-key got "give a PEM private key ..."; a private key got
+// "give the public key (make one with `openssl pkey -pubout`) file".
+#[test]
+fn wrong_key_file_hints_asked_for_a_private_key_or_were_garbled() {
+    let url = signed_url("rsa-canned-plain-https");
+    let cases = [
+        (
+            "tests/data/rsa2048_cert.pem",
+            "cfsign: error: tests/data/rsa2048_cert.pem: is a certificate, but a public key is needed\n\
+             hint: extract the public key with `openssl x509 -in CERT -pubkey -noout -out public_key.pem`\n",
+        ),
+        (
+            "tests/data/keys/rsa2048_pkcs8.pem",
+            "cfsign: error: tests/data/keys/rsa2048_pkcs8.pem: is a private key, but a public key is needed\n\
+             hint: extract the public key with `openssl pkey -in KEY -pubout -out public_key.pem`\n",
+        ),
+        (
+            "Cargo.toml",
+            "cfsign: error: Cargo.toml: is not a PEM file: there is no -----BEGIN ...----- line\n\
+             hint: give a PEM key file: a private key to sign (BEGIN PRIVATE KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY), a public key to verify (BEGIN PUBLIC KEY or RSA PUBLIC KEY)\n",
+        ),
+    ];
+    for (key, expected) in cases {
+        let (code, stdout, stderr) = run_verify(&[&url, "--public-key", key, "--at", AT]);
+        assert_eq!(code, 2);
+        assert_eq!(stdout, "");
+        assert_eq!(stderr, expected);
+    }
+}
+
+// Broke: `cfsign verify hello` exited 1 with "403 MissingKey" instead of a usage error.
+#[test]
+fn non_url_input_was_reported_as_missing_key() {
+    for (args, expected) in [
+        (
+            vec!["hello", "--public-key", RSA_PUB],
+            "cfsign: error: SIGNED_URL \"hello\" is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://\n",
+        ),
+        (
+            vec![
+                "--url",
+                "hello",
+                "--cookie-header",
+                "a=b",
+                "--public-key",
+                RSA_PUB,
+            ],
+            "cfsign: error: --url \"hello\" is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://\n",
+        ),
+    ] {
+        let (code, stdout, stderr) = run_verify(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(stderr, expected, "{args:?}");
+    }
+}

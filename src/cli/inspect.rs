@@ -1,25 +1,30 @@
 //! `cfsign inspect`: decode a signed URL (or cookie set) without any key.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use cfsign::inspect::{self, Inspection, json_terminal_safe, sanitize};
 use clap::Args;
 
-use super::EXIT_OK;
 use super::common::Format;
+use super::{EXIT_INPUT, EXIT_OK};
 
 pub const AFTER_HELP: &str = "\
 Examples:
-  cfsign inspect 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=1767290400&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F'
+  URL=$(cat url.txt)          # a signed URL, as cfsign printed it
+  cfsign inspect \"$URL\"
   cfsign inspect \"$URL\" --format json | jq .expires_utc
-  cfsign inspect --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 --cookies-file cookies.txt
+  cfsign inspect --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 \\
+      --cookies-file cookies.txt
 
-Decoded text is untrusted: control, bidi and zero-width characters are shown escaped
-(\\u{202E}). Use `cfsign verify` to check the signature.
+Decoded text is untrusted: control, bidi and zero-width characters are shown
+escaped (\\u{202E}). Use `cfsign verify` to check the signature.
 
 Exit status:
   0  decoded (problems, if any, are listed as `problem:` lines)
+  1  nothing to decode: not an http(s) URL, or no signing parameters
+     (or cookies) at all
   2  usage error";
 
 /// Arguments of `cfsign inspect`.
@@ -79,14 +84,44 @@ pub fn run(args: InspectArgs) -> Result<u8> {
         }
         _ => bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url"),
     };
-    match args.format {
-        Format::Json => println!("{}", json_terminal_safe(&found.to_json(now).to_string())),
-        Format::Text => print_text(&found, now),
+    if let Some(problem) = undecodable(&args, &found) {
+        super::report(&anyhow::anyhow!(problem));
+        return Ok(EXIT_INPUT);
     }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json_terminal_safe(&found.to_json(now).to_string())
+        ),
+        Format::Text => print_text(&mut out, &found, now),
+    }
+    .and_then(|()| out.flush())
+    .context("cannot write to standard output")?;
     Ok(EXIT_OK)
 }
 
-fn print_text(i: &Inspection, now: i64) {
+/// Why the input cannot be decoded as a signed URL (or cookie set) at all, if so: not an
+/// http(s) URL, or none of the signing parameters (cookies) present.
+fn undecodable(args: &InspectArgs, found: &Inspection) -> Option<String> {
+    match &args.signed_url {
+        Some(url) if !super::verify::is_http_url(url) => Some(format!(
+            "SIGNED_URL \"{}\" is not an http(s) URL, so there is nothing to decode; give a signed URL starting with https:// or http://",
+            sanitize(url)
+        )),
+        Some(url) if found.signing_parameters == 0 => Some(format!(
+            "SIGNED_URL \"{}\" is not a signed URL: it has none of the query parameters Expires, Policy, Signature, Key-Pair-Id",
+            sanitize(url)
+        )),
+        None if found.signing_parameters == 0 => Some(
+            "the cookies hold none of CloudFront-Expires, CloudFront-Policy, CloudFront-Signature, CloudFront-Key-Pair-Id: they are not signed cookies".into(),
+        ),
+        _ => None,
+    }
+}
+
+fn print_text(out: &mut impl Write, i: &Inspection, now: i64) -> std::io::Result<()> {
     let time = |t: i64| {
         format!(
             "{} ({t}; {})",
@@ -94,37 +129,39 @@ fn print_text(i: &Inspection, now: i64) {
             cfsign::time::describe_relative(t, now)
         )
     };
-    println!("URL:            {}", sanitize(&i.base_url));
-    println!(
+    writeln!(out, "URL:            {}", sanitize(&i.base_url))?;
+    writeln!(
+        out,
         "policy type:    {}",
         i.policy_type.map(|t| t.as_str()).unwrap_or("unknown")
-    );
+    )?;
     if let Some(r) = &i.resource {
-        println!("resource:       {}", sanitize(r));
+        writeln!(out, "resource:       {}", sanitize(r))?;
     }
     if let Some(t) = i.date_less_than {
-        println!("expires:        {}", time(t));
+        writeln!(out, "expires:        {}", time(t))?;
     }
     if let Some(t) = i.date_greater_than {
-        println!("starts:         {}", time(t));
+        writeln!(out, "starts:         {}", time(t))?;
     }
     if let Some(ip) = &i.ip_address {
-        println!("IP range:       {ip}");
+        writeln!(out, "IP range:       {ip}")?;
     }
     if let Some(id) = &i.key_pair_id {
-        println!("key pair ID:    {}", sanitize(id));
+        writeln!(out, "key pair ID:    {}", sanitize(id))?;
     }
     match &i.hash_algorithm {
-        Some(h) => println!("hash algorithm: {}", sanitize(h)),
-        None => println!("hash algorithm: SHA1 (no Hash-Algorithm parameter)"),
+        Some(h) => writeln!(out, "hash algorithm: {}", sanitize(h))?,
+        None => writeln!(out, "hash algorithm: SHA1 (no Hash-Algorithm parameter)")?,
     }
     if let (Some(len), Some(family)) = (i.signature_len, &i.signature_family) {
-        println!("signature:      {len} bytes, {family}");
+        writeln!(out, "signature:      {len} bytes, {family}")?;
     }
     if let Some(p) = &i.policy {
-        println!("policy:         {}", sanitize(p));
+        writeln!(out, "policy:         {}", sanitize(p))?;
     }
     for p in &i.problems {
-        println!("problem:        {}", sanitize(p));
+        writeln!(out, "problem:        {}", sanitize(p))?;
     }
+    Ok(())
 }

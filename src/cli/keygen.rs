@@ -159,34 +159,61 @@ pub fn run(args: KeygenArgs) -> Result<u8> {
     write_new(&private_path, private_pem.as_bytes(), 0o600, args.force)?;
     write_new(&public_path, public_pem.as_bytes(), 0o644, args.force)?;
     let encrypted = if args.encrypt { "encrypted " } else { "" };
-    println!(
+    let mut out = std::io::stdout().lock();
+    next_steps(&mut out, algorithm, encrypted, &private_path, &public_path)
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")?;
+    Ok(EXIT_OK)
+}
+
+/// Writes what was written and the next steps (upload, key group, sign and check).
+fn next_steps(
+    out: &mut impl Write,
+    algorithm: KeyAlgorithm,
+    encrypted: &str,
+    private_path: &Path,
+    public_path: &Path,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
         "Wrote {} ({algorithm}, {encrypted}PKCS#8, mode 0600): keep it secret and out of version control.",
         private_path.display()
-    );
-    println!("Wrote {} (SPKI public key).", public_path.display());
-    println!();
-    println!("Next steps:");
-    println!(
+    )?;
+    writeln!(out, "Wrote {} (SPKI public key).", public_path.display())?;
+    writeln!(out)?;
+    writeln!(out, "Next steps:")?;
+    writeln!(
+        out,
         "  1. Upload the public key: CloudFront console > Key management > Public keys > Create public key,"
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "     paste {} (or: aws cloudfront create-public-key --public-key-config file://config.json,",
         public_path.display()
-    );
-    println!("     with the PEM text as EncodedKey). Note the ID it gets (like K2JCJMDEHXQW5F).");
-    println!("  2. Create a key group holding that public key (Key management > Key groups, or");
-    println!("     aws cloudfront create-key-group).");
-    println!(
+    )?;
+    writeln!(
+        out,
+        "     with the PEM text as EncodedKey). Note the ID it gets (like K2JCJMDEHXQW5F)."
+    )?;
+    writeln!(
+        out,
+        "  2. Create a key group holding that public key (Key management > Key groups, or"
+    )?;
+    writeln!(out, "     aws cloudfront create-key-group).")?;
+    writeln!(
+        out,
         "  3. In the distribution's cache behavior, set Restrict viewer access: Yes, Trusted key groups: that group."
-    );
-    println!("  4. Sign and check:");
-    println!(
+    )?;
+    writeln!(out, "  4. Sign and check:")?;
+    writeln!(
+        out,
         "     cfsign https://DOMAIN/PATH --private-key {} --key-pair-id ID > url.txt",
         private_path.display()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "     cfsign verify \"$(cat url.txt)\" --public-key {} --key-pair-id ID",
         public_path.display()
-    );
-    Ok(EXIT_OK)
+    )?;
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! `cfsign verify`: would CloudFront serve this signed URL (or cookie set), and if not, why.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -16,18 +16,23 @@ use super::{EXIT_INPUT, EXIT_OK};
 
 pub const AFTER_HELP: &str = "\
 Examples:
-  cfsign verify 'https://d111111abcdef8.cloudfront.net/a.jpg?Expires=...&Signature=...&Key-Pair-Id=K2JCJMDEHXQW5F' \\
-      --public-key public_key.pem --key-pair-id K2JCJMDEHXQW5F
-  cfsign verify \"$URL\" --key K2JCJMDEHXQW5F=old.pem --key K3NEWKEYEXAMPLE=new.pem --client-ip 203.0.113.7
-  cfsign verify \"$URL\" --key-dir trusted-keys/ --at 2026-01-01T12:00:00Z --format json
+  URL=$(cat url.txt)          # a signed URL, as cfsign printed it
+  cfsign verify \"$URL\" --public-key public_key.pem \\
+      --key-pair-id K2JCJMDEHXQW5F
+  cfsign verify \"$URL\" --key K2JCJMDEHXQW5F=old.pem \\
+      --key K3NEWKEYEXAMPLE=new.pem --client-ip 203.0.113.7
+  cfsign verify \"$URL\" --key-dir trusted-keys/ --format json \\
+      --at 2026-01-01T12:00:00Z
+  COOKIES=$(cfsign cookies 'https://d111111abcdef8.cloudfront.net/videos/*' \\
+      --days 1 --format header)
   cfsign verify --url https://d111111abcdef8.cloudfront.net/videos/a.mp4 \\
-      --cookie-header 'Cookie: CloudFront-Policy=...; CloudFront-Signature=...; CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F' \\
-      --public-key public_key.pem
+      --cookie-header \"$COOKIES\" --public-key public_key.pem
 
 Exit status:
   0  CloudFront would serve the request
-  1  CloudFront would refuse it (403); the first line names its error code and the cause
-  2  usage error (options, unreadable key, bad time or IP)";
+  1  CloudFront would refuse it (403); the first line names its error code
+     and the cause
+  2  usage error (options, unreadable key, not a URL, bad time or IP)";
 
 /// Arguments of `cfsign verify`.
 #[derive(Debug, Args)]
@@ -114,11 +119,19 @@ fn trusted_keys(args: &VerifyArgs) -> Result<TrustedKeys> {
         });
     }
     let mut group = BTreeMap::new();
+    // Where each ID came from, to refuse an ID given twice (the last would silently win).
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for spec in &args.keys {
         let (id, path) = spec.split_once('=').ok_or_else(|| {
             anyhow!("--key {spec:?} must be ID=PATH, for example K2JCJMDEHXQW5F=public_key.pem")
         })?;
         let id = KeyPairId::new(id).with_context(|| format!("--key {spec:?}"))?;
+        if let Some(first) = sources.get(id.as_str()) {
+            bail!(
+                "key pair ID {id} is given twice (--key {first} and --key {spec}); give each ID once, with the public key registered under it"
+            );
+        }
+        sources.insert(id.to_string(), spec.clone());
         group.insert(id.to_string(), load_key(Path::new(path))?);
     }
     if let Some(dir) = &args.key_dir {
@@ -140,6 +153,12 @@ fn trusted_keys(args: &VerifyArgs) -> Result<TrustedKeys> {
                     path.display()
                 )
             })?;
+            if let Some(first) = sources.get(id.as_str()) {
+                bail!(
+                    "key pair ID {id} is given twice (--key {first} and --key-dir file {}); give each ID once, with the public key registered under it",
+                    path.display()
+                );
+            }
             group.insert(id.to_string(), load_key(&path)?);
         }
         if group.is_empty() {
@@ -193,8 +212,36 @@ pub fn cookie_text(header: Option<&String>, file: Option<&PathBuf>) -> Result<Op
     Ok(Some(text))
 }
 
+/// Whether `input` has the form `http(s)://host...` (scheme in any case).
+pub(super) fn is_http_url(input: &str) -> bool {
+    let lower = input.trim().to_ascii_lowercase();
+    ["https://", "http://"].iter().any(|p| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    })
+}
+
+/// Refuses input that is not an http(s) URL at all (`hello`): a usage mistake, not a
+/// request CloudFront would see.
+fn require_http_url(what: &str, input: &str) -> Result<()> {
+    if !is_http_url(input) {
+        bail!(
+            "{what} \"{}\" is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://",
+            sanitize(input)
+        );
+    }
+    Ok(())
+}
+
 /// Runs `cfsign verify` and returns the exit status.
 pub fn run(args: VerifyArgs) -> Result<u8> {
+    if let Some(url) = &args.signed_url {
+        require_http_url("SIGNED_URL", url)?;
+    }
+    if let Some(url) = &args.url {
+        require_http_url("--url", url)?;
+    }
     let ctx = context(&args)?;
     let keys = trusted_keys(&args)?;
     let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
@@ -217,18 +264,26 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
             bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url")
         }
     };
+    let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => println!("{}", json_terminal_safe(&result.to_json().to_string())),
-        Format::Text => print_text(&result, ctx),
+        Format::Json => writeln!(out, "{}", json_terminal_safe(&result.to_json().to_string())),
+        Format::Text => print_text(&mut out, &result, ctx),
     }
+    .and_then(|()| out.flush())
+    .context("cannot write to standard output")?;
     Ok(if result.serves() { EXIT_OK } else { EXIT_INPUT })
 }
 
-fn print_text(v: &Verification, ctx: RequestContext) {
+fn print_text(out: &mut impl Write, v: &Verification, ctx: RequestContext) -> std::io::Result<()> {
     match &v.verdict {
-        Verdict::Serve => println!("OK: CloudFront would serve this request"),
+        Verdict::Serve => writeln!(out, "OK: CloudFront would serve this request")?,
         Verdict::Refuse(reason) => {
-            println!("403 {}: {}", reason.code(), sanitize(&reason.to_string()));
+            writeln!(
+                out,
+                "403 {}: {}",
+                reason.code(),
+                sanitize(&reason.to_string())
+            )?;
             if let Reason::SignatureMismatch {
                 diagnosis:
                     Some(
@@ -237,42 +292,45 @@ fn print_text(v: &Verification, ctx: RequestContext) {
                     ),
             } = reason
             {
-                println!("signed URL:     {}", sanitize(signed_url));
+                writeln!(out, "signed URL:     {}", sanitize(signed_url))?;
             }
-            println!("fix:            {}", reason.hint());
+            writeln!(out, "fix:            {}", reason.hint())?;
         }
     }
-    println!("URL requested:  {}", sanitize(&v.url));
+    writeln!(out, "URL requested:  {}", sanitize(&v.url))?;
     if let Some(id) = &v.key_pair_id {
         let alg = v
             .key_algorithm
             .map(|a| format!(" ({a} key)"))
             .unwrap_or_default();
-        println!("key pair ID:    {}{alg}", sanitize(id));
+        writeln!(out, "key pair ID:    {}{alg}", sanitize(id))?;
     }
     if let Some(t) = v.policy_type {
-        println!("policy:         {t}, {}", v.hash_algorithm);
+        writeln!(out, "policy:         {t}, {}", v.hash_algorithm)?;
     }
     if let Some(p) = &v.parsed_policy {
         let c = p.condition();
-        println!("resource:       {}", sanitize(p.resource()));
-        println!(
+        writeln!(out, "resource:       {}", sanitize(p.resource()))?;
+        writeln!(
+            out,
             "expires:        {} ({})",
             cfsign::time::format_utc(c.date_less_than),
             cfsign::time::describe_relative(c.date_less_than, ctx.at)
-        );
+        )?;
         if let Some(s) = c.date_greater_than {
-            println!(
+            writeln!(
+                out,
                 "starts:         {} ({})",
                 cfsign::time::format_utc(s),
                 cfsign::time::describe_relative(s, ctx.at)
-            );
+            )?;
         }
         if let Some(ip) = c.ip_address {
-            println!("IP range:       {ip}");
+            writeln!(out, "IP range:       {ip}")?;
         }
     }
     for note in &v.notes {
-        println!("note:           {}", sanitize(note));
+        writeln!(out, "note:           {}", sanitize(note))?;
     }
+    Ok(())
 }

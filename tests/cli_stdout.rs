@@ -1,0 +1,98 @@
+//! verify, inspect and keygen when standard output is closed or full: a closed pipe is a
+//! quiet exit 0 (as `cfsign ... | head -1` expects), a full disk one error line and exit 2,
+//! never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const URL: &str = "https://d111111abcdef8.cloudfront.net/image.jpg?Expires=1767290400&Signature=XN2IrA8KWlaaqjkl4x5UsYkOGj3OTTnLWkSzf2yIhzNfp2CMVRMp4RuKveoUuDGNOvp9IQ4W1FnIdHosRtitNuXPGAJUNVDlvzPkuRL5y7X7qKjCzB9DiF-nppCWutRhISXl0E1E8UY6AfS-u0rh8EOMHQ7Pc6Ek-n~eh8KIiUJKRAC4qOs3poqiTgqrnoH-jCb-2vQLLgfeQwIsbh0v8N8BYp6CJxKEnZLSRu8HJ4QdfakNfup8ewGGLRI54FxyeO8BcXIbNKnDlpFE6JTPEuLu9EVwdCUSiIxvnTXgR5zJk8LCM8ftuiCrpqUfIsGZWJ4z0BJ~dJuljN0o1Da2qg__&Key-Pair-Id=K2JCJMDEHXQW5F";
+const RSA_PUB: &str = "tests/data/keys/rsa2048_public.pem";
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("cfsign")
+}
+
+/// The argument lists of the three commands; keygen writes into a fresh directory.
+fn commands(dir: &std::path::Path) -> Vec<Vec<String>> {
+    let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    vec![
+        s(&["verify", URL, "--public-key", RSA_PUB, "--at", "1767280000"]),
+        s(&["inspect", URL, "--now", "1767280000"]),
+        s(&["inspect", URL, "--format", "json"]),
+        s(&[
+            "keygen",
+            "--type",
+            "ecdsa",
+            "--out-dir",
+            &dir.join("kg").display().to_string(),
+        ]),
+    ]
+}
+
+/// Runs cfsign with its standard output the write end of a pipe whose read end is
+/// already closed, so the first write fails with EPIPE every time (no race).
+fn run_into_closed_pipe(args: &[String]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(bin())
+        .args(args)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run")
+}
+
+// Broke: println! panicked with "failed printing to stdout: Broken pipe" (exit 101).
+#[test]
+fn closed_stdout_pipe_panicked_in_verify_inspect_keygen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in commands(dir.path()) {
+        let out = run_into_closed_pipe(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}
+
+// Broke: `cfsign keygen | true` and `cfsign verify ... | head -1` as a shell runs them.
+#[test]
+fn closed_stdout_pipe_in_a_shell_pipeline_panicked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = format!(
+        "{{ '{bin}' keygen --out-dir '{kg}'; echo \"keygen=$?\" >&2; }} | true; \
+         {{ '{bin}' verify \"$1\" --public-key '{key}' --at 1767280000; echo \"verify=$?\" >&2; }} | head -c 1 >/dev/null",
+        bin = bin().display(),
+        kg = dir.path().join("kg").display(),
+        key = RSA_PUB,
+    );
+    let out = Command::new("sh")
+        .args(["-c", &script, "sh", URL])
+        .output()
+        .expect("sh");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("keygen=0"), "{stderr}");
+    assert!(stderr.contains("verify=0"), "{stderr}");
+}
+
+// Broke: `> /dev/full` panicked (exit 101) instead of one error line and exit 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn full_stdout_panicked_in_verify_inspect_keygen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in commands(dir.path()) {
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let script = format!("'{}' {} > /dev/full", bin().display(), quoted.join(" "));
+        let out = Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .expect("sh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr,
+            "cfsign: error: cannot write to standard output: No space left on device (os error 28)\n",
+            "{args:?}"
+        );
+    }
+}
