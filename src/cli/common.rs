@@ -97,12 +97,12 @@ fn parse_mode(s: &str) -> std::result::Result<PolicyMode, String> {
     s.parse()
 }
 
-/// Output format of the signing command.
+/// Output format of `sign`, `verify` and `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// The signed URL, one per line.
+    /// For people and pipes: signed URLs one per line, or a readable report.
     Text,
-    /// One JSON object per line (schema_version 1).
+    /// For programs: one JSON object per URL and line (schema_version 1).
     Json,
 }
 
