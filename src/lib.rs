@@ -35,13 +35,15 @@ pub mod cookies;
 pub mod encoding;
 pub mod error;
 pub mod key;
+#[cfg(feature = "openssl")]
+mod openssl_backend;
 pub mod policy;
 pub mod sign;
 pub mod time;
 pub mod url;
 
 pub use error::{Error, Result};
-pub use key::{KeyAlgorithm, PrivateKey, PublicKey};
+pub use key::{Backend, KeyAlgorithm, PrivateKey, PublicKey};
 pub use policy::{Condition, Policy, PolicyMode, PolicyType, RawPolicy, SourceIp, Statement};
 pub use sign::{HashAlgorithm, KeyPairId, Signer};
 pub use url::{SignedUrl, UrlPolicy, Warning};
