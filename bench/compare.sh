@@ -162,6 +162,7 @@ one_shot() {
 }
 
 # ---- measurements --------------------------------------------------------------------
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "openssl speed rsa2048 (1 core, 5 s), ECDSA P-256"
 OSSL_RSA=$(openssl speed -seconds 5 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { print $6 }')
 OSSL_EC=$(openssl speed -seconds 5 ecdsap256 2>/dev/null | awk '/256 bits ecdsa \(nistp256\)/ { print $7 }')
@@ -205,6 +206,7 @@ MEM_SMALL=$(mem_run $((MEM_URLS / 10)))
 MEM_BIG=$(mem_run "$MEM_URLS")
 
 # ---- report --------------------------------------------------------------------------
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 BEST_PEER=$(printf '%s\n' "$BOTO_N" "$NODE_N" | sort -n | tail -1)
 cat <<EOF
@@ -234,5 +236,6 @@ Ratios (cfsign / other; targets from issue 6 in brackets):
 - bulk ECDSA --jobs $CORES / best RSA peer ($BEST_PEER URLs/s) = $(r "$EC_JN" "$BEST_PEER")x [>= 5]
 - peak memory (max RSS): $MEM_URLS URLs streamed: $MEM_BIG KiB = $(awk -v k="$MEM_BIG" 'BEGIN { printf "%.1f", k / 1024 }') MiB [< 32 MiB]; $((MEM_URLS / 10)) URLs: $MEM_SMALL KiB (flat if equal within noise)
 - peak memory of the $BULK-URL runs: default --jobs $CORES $CF_JN_RSS KiB, openssl --jobs $CORES $OS_JN_RSS KiB, ECDSA $EC_JN_RSS KiB
+Load average (1, 5, 15 min) before / after the measurements: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine lowers every number).
 Timing of one URL: $( [ -n "$HYPERFINE" ] && echo "hyperfine -N, mean" || echo "mean of a date +%s%N loop" ). Work folder: $W
 EOF
