@@ -61,6 +61,32 @@ pub(crate) enum PrivateMaterial {
 /// material is zeroized when the value is dropped; `Debug` prints only the algorithm.
 pub struct PrivateKey {
     pub(crate) material: PrivateMaterial,
+    /// The same RSA key parsed by OpenSSL, when that backend signs (feature `openssl`).
+    #[cfg(feature = "openssl")]
+    pub(crate) ossl: Option<crate::openssl_backend::OsslRsa>,
+}
+
+/// The library that makes RSA signatures. ECDSA always uses `p256` (deterministic
+/// RFC 6979 nonces). Both backends produce identical RSA signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// The pure-Rust `rsa` crate: constant-time, blinded, no system library; the default.
+    RustCrypto,
+    /// OpenSSL through the `openssl` crate (cargo feature `openssl`): about 5x faster per
+    /// core. Some system OpenSSL policies refuse SHA-1 signatures.
+    #[cfg(feature = "openssl")]
+    OpenSsl,
+}
+
+impl Backend {
+    /// The backend a newly loaded key uses: OpenSSL when the `openssl` feature is on,
+    /// else the `rsa` crate.
+    pub fn default_for_build() -> Self {
+        #[cfg(feature = "openssl")]
+        return Backend::OpenSsl;
+        #[cfg(not(feature = "openssl"))]
+        Backend::RustCrypto
+    }
 }
 
 impl fmt::Debug for PrivateKey {
@@ -246,9 +272,7 @@ impl PrivateKey {
                 let secret = p256::SecretKey::from_sec1_der(&der).map_err(|e| {
                     format_err(source_name, format!("is not a valid P-256 key ({e})"))
                 })?;
-                Ok(PrivateKey {
-                    material: PrivateMaterial::EcP256(secret.into()),
-                })
+                Self::from_material(PrivateMaterial::EcP256(secret.into()))
             }
             "PUBLIC KEY" | "RSA PUBLIC KEY" => Err(Error::WrongKeyKind {
                 source_name: source_name.into(),
@@ -289,9 +313,51 @@ impl PrivateKey {
 
     fn from_rsa(key: rsa::PrivateKey, source_name: &str) -> Result<Self> {
         check_rsa_size(key.size() * 8, source_name)?;
-        Ok(PrivateKey {
-            material: PrivateMaterial::Rsa(Box::new(key)),
-        })
+        Self::from_material(PrivateMaterial::Rsa(Box::new(key)))
+    }
+
+    /// Wraps parsed material, handing an RSA key to the build's default backend once.
+    fn from_material(material: PrivateMaterial) -> Result<Self> {
+        let key = PrivateKey {
+            material,
+            #[cfg(feature = "openssl")]
+            ossl: None,
+        };
+        key.with_backend(Backend::default_for_build())
+    }
+
+    /// The backend that signs with this key (for ECDSA keys always
+    /// [`Backend::RustCrypto`]).
+    pub fn backend(&self) -> Backend {
+        #[cfg(feature = "openssl")]
+        if self.ossl.is_some() {
+            return Backend::OpenSsl;
+        }
+        Backend::RustCrypto
+    }
+
+    /// The same key signing RSA through `backend` (parsed once, here). ECDSA keys are
+    /// returned unchanged.
+    ///
+    /// # Errors
+    /// [`Error::Crypto`] when OpenSSL cannot load the key.
+    pub fn with_backend(self, backend: Backend) -> Result<Self> {
+        #[cfg(feature = "openssl")]
+        {
+            let mut key = self;
+            key.ossl = match (&key.material, backend) {
+                (PrivateMaterial::Rsa(k), Backend::OpenSsl) => {
+                    Some(crate::openssl_backend::OsslRsa::from_rsa(k)?)
+                }
+                _ => None,
+            };
+            Ok(key)
+        }
+        #[cfg(not(feature = "openssl"))]
+        {
+            let Backend::RustCrypto = backend;
+            Ok(self)
+        }
     }
 
     fn from_pkcs8_der(der: &[u8], source_name: &str) -> Result<Self> {
@@ -310,9 +376,7 @@ impl PrivateKey {
             }
             let secret = p256::SecretKey::from_pkcs8_der(der)
                 .map_err(|e| format_err(source_name, format!("is not a valid P-256 key ({e})")))?;
-            return Ok(PrivateKey {
-                material: PrivateMaterial::EcP256(secret.into()),
-            });
+            return Self::from_material(PrivateMaterial::EcP256(secret.into()));
         }
         if oid == OID_ED25519 {
             return Err(unsupported(source_name, "Ed25519"));

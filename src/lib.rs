@@ -41,6 +41,8 @@ pub mod encoding;
 pub mod error;
 pub mod inspect;
 pub mod key;
+#[cfg(feature = "openssl")]
+mod openssl_backend;
 pub mod policy;
 pub mod sign;
 pub mod time;
@@ -49,7 +51,7 @@ pub mod verify;
 
 pub use cookies::{CookieAttributes, CookiePolicy, SignedCookies};
 pub use error::{Error, Result};
-pub use key::{KeyAlgorithm, PrivateKey, PublicKey};
+pub use key::{Backend, KeyAlgorithm, PrivateKey, PublicKey};
 pub use policy::{Condition, Policy, PolicyMode, PolicyType, RawPolicy, SourceIp, Statement};
 pub use sign::{HashAlgorithm, KeyPairId, Signer};
 pub use url::{SignedUrl, UrlPolicy, Warning};

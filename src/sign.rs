@@ -127,13 +127,19 @@ impl fmt::Display for KeyPairId {
 
 /// Signs `msg` with `key` \[R13\], \[R14\]: RSASSA-PKCS1-v1_5 (blinded, deterministic
 /// output) or ECDSA P-256 with RFC 6979 nonces, DER-encoded. Returns the raw signature.
+/// RSA goes through the key's [`Backend`](crate::key::Backend).
 ///
 /// # Errors
-/// [`Error::Crypto`] if the backend fails.
+/// [`Error::Crypto`] if the backend fails (for OpenSSL also when a system policy refuses
+/// SHA-1, with a message suggesting `--hash-algorithm sha256`).
 pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<Vec<u8>> {
     let crypto = |e: &dyn fmt::Display| Error::Crypto {
         reason: e.to_string(),
     };
+    #[cfg(feature = "openssl")]
+    if let Some(k) = &key.ossl {
+        return k.sign(hash, msg);
+    }
     match (&key.material, hash) {
         (PrivateMaterial::Rsa(k), HashAlgorithm::Sha1) => {
             k.pkcs1v15_sign::<Sha1>(msg).map_err(|e| crypto(&e))

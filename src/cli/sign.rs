@@ -1,8 +1,11 @@
 //! `cfsign [sign] URL...`: signed URLs, from arguments or standard input.
 
-use std::collections::HashSet;
-use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use cfsign::{RawPolicy, SignedUrl, Signer, UrlPolicy};
@@ -46,6 +49,16 @@ pub struct SignArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
     pub format: Format,
+
+    /// Worker threads for URLs read from standard input (default: the number of CPUs).
+    /// Output keeps the input order whatever N is.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(1..),
+        help_heading = "Output"
+    )]
+    pub jobs: Option<u16>,
 }
 
 /// How each URL is signed.
@@ -90,74 +103,383 @@ pub fn run(args: SignArgs) -> Result<u8> {
         }
     };
     let signer = common::signer(&args.key)?;
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut seen_warnings = HashSet::new();
-    let mut failures = 0usize;
-    // Signs one URL and writes it; returns whether it was signed.
-    let mut emit = |n: Option<usize>, url: &str, out: &mut dyn Write| -> Result<bool> {
-        let where_ = n.map(|n| format!("line {n}: ")).unwrap_or_default();
-        match plan.sign(&signer, url) {
-            Ok(signed) => {
-                for w in &signed.warnings {
-                    let text = w.to_string();
-                    if seen_warnings.insert(text.clone()) {
-                        common::warn(&format!("{where_}{text}"));
-                    }
-                }
-                match args.format {
-                    Format::Text => writeln!(out, "{}", signed.url)?,
-                    Format::Json => writeln!(out, "{}", signed.to_json())?,
-                }
-                Ok(true)
-            }
-            Err(e) => {
-                eprintln!("cfsign: {}{}", where_, common::one_line(&e.to_string()));
-                if let Some(h) = e.hint() {
-                    eprintln!("hint: {}", common::one_line(&h));
-                }
-                Ok(false)
-            }
-        }
+    let job = Job {
+        plan: &plan,
+        signer: &signer,
+        format: args.format,
     };
-    if from_stdin {
-        let stdin = std::io::stdin();
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut reporter = Reporter::new();
+    let failures = if from_stdin {
+        let stdin = io::stdin();
         let interactive = stdin.is_terminal();
-        let mut input = stdin.lock();
-        let mut line = Vec::new();
-        let mut n = 0usize;
-        loop {
-            line.clear();
-            if input.read_until(b'\n', &mut line)? == 0 {
-                break;
-            }
-            n += 1;
-            let Ok(text) = std::str::from_utf8(&line) else {
-                failures += 1;
-                eprintln!("cfsign: line {n}: is not UTF-8 text");
-                continue;
-            };
-            let url = text.trim();
-            if url.is_empty() {
-                continue;
-            }
-            if !emit(Some(n), url, &mut out)? {
-                failures += 1;
-            }
-            if interactive {
-                out.flush()?;
-            }
+        let jobs = args.jobs.map(usize::from).unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        if interactive || jobs == 1 {
+            sequential(&job, stdin.lock(), interactive, &mut out, &mut reporter)?
+        } else {
+            let input = io::BufReader::with_capacity(64 * 1024, stdin);
+            parallel(&job, input, jobs, &mut out, &mut reporter)?
         }
     } else {
+        let mut failures = 0usize;
+        let mut buf = Vec::new();
+        let mut notes = Vec::new();
         for url in &args.urls {
-            if !emit(None, url, &mut out)? {
+            buf.clear();
+            if !job.sign_one(None, url, &mut buf, &mut notes) {
                 failures += 1;
             }
+            reporter.report(&mut notes);
+            out.write_all(&buf)?;
         }
-    }
+        failures
+    };
+    reporter.progress.clear();
     out.flush()?;
     if failures > 0 {
         return Err(Reported(EXIT_INPUT).into());
     }
     Ok(EXIT_OK)
+}
+
+/// Everything needed to sign one input line; shared by the worker threads.
+struct Job<'a> {
+    plan: &'a Plan,
+    signer: &'a Signer,
+    format: Format,
+}
+
+/// Something to say on stderr about one input, in input order.
+enum Note {
+    /// A warning (the URL was signed); reported once per distinct text.
+    Warning(Option<usize>, String),
+    /// The URL could not be signed.
+    Failed(Option<usize>, cfsign::Error),
+    /// The line is not UTF-8 text.
+    NotUtf8(usize),
+}
+
+impl Job<'_> {
+    /// Signs one URL, appending its output line to `out` and anything to report to
+    /// `notes`; returns whether it was signed. `line` is the input line number, if any.
+    fn sign_one(
+        &self,
+        line: Option<usize>,
+        url: &str,
+        out: &mut Vec<u8>,
+        notes: &mut Vec<Note>,
+    ) -> bool {
+        match self.plan.sign(self.signer, url) {
+            Ok(signed) => {
+                for w in &signed.warnings {
+                    notes.push(Note::Warning(line, w.to_string()));
+                }
+                match self.format {
+                    Format::Text => {
+                        out.extend_from_slice(signed.url.as_bytes());
+                        out.push(b'\n');
+                    }
+                    // Writing to a Vec cannot fail.
+                    Format::Json => {
+                        let _ = writeln!(out, "{}", signed.to_json());
+                    }
+                }
+                true
+            }
+            Err(e) => {
+                notes.push(Note::Failed(line, e));
+                false
+            }
+        }
+    }
+
+    /// Signs one raw input line (numbered `n`); blank lines are skipped. Returns whether
+    /// the line failed.
+    fn sign_line(&self, n: usize, line: &[u8], out: &mut Vec<u8>, notes: &mut Vec<Note>) -> bool {
+        let Ok(text) = std::str::from_utf8(line) else {
+            notes.push(Note::NotUtf8(n));
+            return true;
+        };
+        let url = text.trim();
+        !url.is_empty() && !self.sign_one(Some(n), url, out, notes)
+    }
+}
+
+/// Writes notes to stderr in input order, each distinct warning once, and drives the
+/// progress line.
+struct Reporter {
+    seen_warnings: HashSet<String>,
+    progress: Progress,
+}
+
+impl Reporter {
+    fn new() -> Self {
+        Reporter {
+            seen_warnings: HashSet::new(),
+            progress: Progress::new(io::stderr().is_terminal()),
+        }
+    }
+
+    /// Reports and drains `notes`.
+    fn report(&mut self, notes: &mut Vec<Note>) {
+        if notes.is_empty() {
+            return;
+        }
+        self.progress.clear();
+        let where_ = |n: Option<usize>| n.map(|n| format!("line {n}: ")).unwrap_or_default();
+        for note in notes.drain(..) {
+            match note {
+                Note::Warning(n, text) => {
+                    if !self.seen_warnings.contains(&text) {
+                        common::warn(&format!("{}{text}", where_(n)));
+                        self.seen_warnings.insert(text);
+                    }
+                }
+                Note::Failed(n, e) => {
+                    eprintln!("cfsign: {}{}", where_(n), common::one_line(&e.to_string()));
+                    if let Some(h) = e.hint() {
+                        eprintln!("hint: {}", common::one_line(&h));
+                    }
+                }
+                Note::NotUtf8(n) => eprintln!("cfsign: line {n}: is not UTF-8 text"),
+            }
+        }
+    }
+}
+
+/// A `N URLs, R/s` line on stderr, only when stderr is a terminal and the input is
+/// large (shown after the first second and 10,000 lines, redrawn 4 times a second).
+struct Progress {
+    enabled: bool,
+    start: Instant,
+    last: Instant,
+    shown: bool,
+}
+
+impl Progress {
+    const MIN_LINES: usize = 10_000;
+    const FIRST: Duration = Duration::from_secs(1);
+    const EVERY: Duration = Duration::from_millis(250);
+
+    fn new(enabled: bool) -> Self {
+        let now = Instant::now();
+        Progress {
+            enabled,
+            start: now,
+            last: now,
+            shown: false,
+        }
+    }
+
+    fn update(&mut self, lines: usize) {
+        if !self.enabled || lines < Self::MIN_LINES {
+            return;
+        }
+        let now = Instant::now();
+        let elapsed = now - self.start;
+        if elapsed < Self::FIRST || (self.shown && now - self.last < Self::EVERY) {
+            return;
+        }
+        self.last = now;
+        self.shown = true;
+        let rate = lines as f64 / elapsed.as_secs_f64();
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "\r\x1b[Kcfsign: {lines} URLs, {rate:.0}/s");
+        let _ = err.flush();
+    }
+
+    /// Erases the progress line (before other messages and at the end).
+    fn clear(&mut self) {
+        if self.shown {
+            self.shown = false;
+            let _ = write!(io::stderr().lock(), "\r\x1b[K");
+        }
+    }
+}
+
+/// Signs stdin line by line on this thread; for terminals (each line answered at once)
+/// and `--jobs 1`. Returns the number of failed lines.
+fn sequential(
+    job: &Job,
+    mut input: impl BufRead,
+    interactive: bool,
+    out: &mut impl Write,
+    reporter: &mut Reporter,
+) -> Result<usize> {
+    let mut line = Vec::new();
+    let mut buf = Vec::new();
+    let mut notes = Vec::new();
+    let mut n = 0usize;
+    let mut failures = 0usize;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        n += 1;
+        buf.clear();
+        if job.sign_line(n, &line, &mut buf, &mut notes) {
+            failures += 1;
+        }
+        reporter.report(&mut notes);
+        out.write_all(&buf)?;
+        if interactive {
+            out.flush()?;
+        }
+        reporter.progress.update(n);
+    }
+    Ok(failures)
+}
+
+/// Lines per unit of work: small enough to keep both cores busy to the last URL, large
+/// enough that channel traffic costs nothing next to a signature.
+const BATCH_LINES: usize = 64;
+/// Bytes per unit of work, for inputs with very long lines.
+const BATCH_BYTES: usize = 64 * 1024;
+/// Units of work read ahead per worker thread: bounds memory whatever the input size.
+const IN_FLIGHT_PER_JOB: usize = 4;
+
+/// Consecutive input lines: `data` holds them back to back, `ends` where each ends.
+struct Batch {
+    seq: usize,
+    first_line: usize,
+    data: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// A signed batch: its output bytes and notes, in line order.
+struct Signed {
+    seq: usize,
+    lines: usize,
+    out: Vec<u8>,
+    notes: Vec<Note>,
+    failures: usize,
+}
+
+/// Signs stdin on `jobs` worker threads: a reader thread cuts the input into batches, the
+/// workers sign them, and this thread writes them back in input order. At most
+/// `jobs * IN_FLIGHT_PER_JOB` batches exist at once, so memory stays flat. Output and
+/// messages are byte for byte those of [`sequential`]. Returns the number of failed lines.
+fn parallel(
+    job: &Job,
+    input: impl BufRead + Send,
+    jobs: usize,
+    out: &mut impl Write,
+    reporter: &mut Reporter,
+) -> Result<usize> {
+    std::thread::scope(|s| {
+        // A token per batch in flight: the reader takes one before sending a batch, the
+        // writer gives it back once the batch is written.
+        let (token_tx, token_rx) = mpsc::sync_channel::<()>(jobs * IN_FLIGHT_PER_JOB);
+        let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(jobs);
+        let batch_rx = Arc::new(Mutex::new(batch_rx));
+        let (signed_tx, signed_rx) = mpsc::channel::<Signed>();
+        let reader = s.spawn(move || read_batches(input, &token_tx, &batch_tx));
+        for _ in 0..jobs {
+            let batch_rx = Arc::clone(&batch_rx);
+            let signed_tx = signed_tx.clone();
+            s.spawn(move || sign_batches(job, &batch_rx, &signed_tx));
+        }
+        drop((signed_tx, batch_rx));
+        let written = write_in_order(signed_rx, token_rx, out, reporter);
+        // The reader stops once the channels it feeds are gone (here, on a write error).
+        let read = reader
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let failures = written?;
+        read?;
+        Ok(failures)
+    })
+}
+
+fn read_batches(
+    mut input: impl BufRead,
+    tokens: &SyncSender<()>,
+    batches: &SyncSender<Batch>,
+) -> io::Result<()> {
+    let mut next_line = 1;
+    for seq in 0.. {
+        let mut batch = Batch {
+            seq,
+            first_line: next_line,
+            data: Vec::with_capacity(BATCH_LINES * 128),
+            ends: Vec::with_capacity(BATCH_LINES),
+        };
+        let mut eof = false;
+        while batch.ends.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
+            if input.read_until(b'\n', &mut batch.data)? == 0 {
+                eof = true;
+                break;
+            }
+            batch.ends.push(batch.data.len());
+        }
+        next_line += batch.ends.len();
+        if !batch.ends.is_empty() && (tokens.send(()).is_err() || batches.send(batch).is_err()) {
+            return Ok(());
+        }
+        if eof {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn sign_batches(job: &Job, batches: &Mutex<Receiver<Batch>>, signed: &mpsc::Sender<Signed>) {
+    loop {
+        let next = match batches.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = next else { return };
+        let mut done = Signed {
+            seq: batch.seq,
+            lines: batch.ends.len(),
+            out: Vec::with_capacity(batch.ends.len() * 512),
+            notes: Vec::new(),
+            failures: 0,
+        };
+        let mut start = 0;
+        for (i, &end) in batch.ends.iter().enumerate() {
+            if job.sign_line(
+                batch.first_line + i,
+                &batch.data[start..end],
+                &mut done.out,
+                &mut done.notes,
+            ) {
+                done.failures += 1;
+            }
+            start = end;
+        }
+        if signed.send(done).is_err() {
+            return;
+        }
+    }
+}
+
+fn write_in_order(
+    signed: Receiver<Signed>,
+    tokens: Receiver<()>,
+    out: &mut impl Write,
+    reporter: &mut Reporter,
+) -> Result<usize> {
+    let mut pending = BTreeMap::new();
+    let mut next = 0;
+    let mut lines = 0;
+    let mut failures = 0;
+    for batch in signed {
+        pending.insert(batch.seq, batch);
+        while let Some(mut batch) = pending.remove(&next) {
+            reporter.report(&mut batch.notes);
+            out.write_all(&batch.out)?;
+            failures += batch.failures;
+            lines += batch.lines;
+            reporter.progress.update(lines);
+            next += 1;
+            let _ = tokens.try_recv();
+        }
+    }
+    Ok(failures)
 }

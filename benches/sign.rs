@@ -1,0 +1,83 @@
+//! `cargo bench` (add `--features openssl` for the OpenSSL backend): the parts of signing
+//! one URL, per backend and key type. Numbers, not pass/fail: see README "Performance".
+
+use std::hint::black_box;
+
+use cfsign::{Backend, Condition, HashAlgorithm, KeyPairId, Policy, PrivateKey, Signer, UrlPolicy};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const URL: &str = "https://d111111abcdef8.cloudfront.net/videos/2026/11/intro-1080p.mp4";
+const EXPIRES: i64 = 1_767_290_400;
+
+fn key(name: &str) -> PrivateKey {
+    let path = format!("{}/tests/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+    let pem = std::fs::read(&path).expect("test key");
+    PrivateKey::from_pem(&pem, None, &path).expect("valid test key")
+}
+
+fn signer(key: PrivateKey, hash: HashAlgorithm) -> Signer {
+    Signer::new(key, KeyPairId::new("K2JCJMDEHXQW5F").expect("valid id")).with_hash_algorithm(hash)
+}
+
+fn policy_and_encoding(c: &mut Criterion) {
+    let canned = Policy::canned(URL, EXPIRES);
+    let custom = Policy::new(
+        "https://d111111abcdef8.cloudfront.net/videos/*",
+        Condition {
+            date_less_than: EXPIRES,
+            date_greater_than: Some(EXPIRES - 86_400),
+            ip_address: Some("192.0.2.0/24".parse().expect("valid CIDR")),
+        },
+    );
+    c.bench_function("policy/canned_json", |b| {
+        b.iter(|| black_box(&canned).to_json())
+    });
+    c.bench_function("policy/custom_json", |b| {
+        b.iter(|| black_box(&custom).to_json())
+    });
+    let json = custom.to_json();
+    c.bench_function("encode/custom_policy", |b| {
+        b.iter(|| cfsign::encoding::encode(black_box(json.as_bytes())))
+    });
+}
+
+fn signing(c: &mut Criterion) {
+    let policy = Policy::canned(URL, EXPIRES).to_json();
+    let backends = [
+        ("rustcrypto", Backend::RustCrypto),
+        #[cfg(feature = "openssl")]
+        ("openssl", Backend::OpenSsl),
+    ];
+    for (name, backend) in backends {
+        let key = key("rsa2048_pkcs1.pem")
+            .with_backend(backend)
+            .expect("backend");
+        let s = signer(key, HashAlgorithm::Sha1);
+        c.bench_function(&format!("sign/rsa2048_sha1/{name}"), |b| {
+            b.iter(|| s.sign_policy(black_box(policy.as_bytes())))
+        });
+        c.bench_function(&format!("sign_url/rsa2048_sha1/{name}"), |b| {
+            b.iter(|| s.sign_url(black_box(URL), &UrlPolicy::expires(EXPIRES)))
+        });
+    }
+    for hash in [HashAlgorithm::Sha1, HashAlgorithm::Sha256] {
+        let s = signer(key("ec_p256_pkcs8.pem"), hash);
+        c.bench_function(&format!("sign/ecdsa_p256_{hash}/p256"), |b| {
+            b.iter(|| s.sign_policy(black_box(policy.as_bytes())))
+        });
+    }
+    c.bench_function("sign_url/ecdsa_p256_SHA256/p256", |b| {
+        let s = signer(key("ec_p256_pkcs8.pem"), HashAlgorithm::Sha256);
+        b.iter(|| s.sign_url(black_box(URL), &UrlPolicy::expires(EXPIRES)))
+    });
+    c.bench_function("key_parse/rsa2048_pkcs1", |b| {
+        b.iter(|| key("rsa2048_pkcs1.pem"))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = policy_and_encoding, signing
+}
+criterion_main!(benches);
