@@ -196,3 +196,91 @@ fn closed_stdout_ends_quietly() {
     assert_eq!(std::fs::read_to_string(&status_file).unwrap().trim(), "0");
     assert_eq!(std::fs::read_to_string(&err_file).unwrap(), "");
 }
+
+/// Regression: with a pipe (not a terminal) on stdin, a signed line waited in the output
+/// buffer, or for a full batch of 64 lines, until more input or the end arrived, so
+/// `tail -f | cfsign` and co-processes stalled. Each line must be answered before the
+/// next one is written, with one worker and with several.
+#[test]
+fn a_pipe_gets_each_answer_before_the_next_line() {
+    for jobs in ["1", "2"] {
+        let mut cmd = Command::new(bin());
+        for var in CFSIGN_VARS {
+            cmd.env_remove(var);
+        }
+        let mut child = cmd
+            .args(["--private-key", &key_arg("ec_p256_sec1.pem")])
+            .args([
+                "--key-pair-id",
+                KPID,
+                "--now",
+                NOW,
+                "--days",
+                "1",
+                "--jobs",
+                jobs,
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let (tx, rx) = mpsc::channel::<String>();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        for i in 0..3 {
+            writeln!(stdin, "https://d111111abcdef8.cloudfront.net/p/{i}.jpg").unwrap();
+            stdin.flush().unwrap();
+            let line = rx
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| {
+                    panic!("--jobs {jobs}: line {i} was not answered before the next")
+                });
+            let prefix = format!("https://d111111abcdef8.cloudfront.net/p/{i}.jpg?Expires=");
+            assert!(line.starts_with(&prefix), "--jobs {jobs}: {line}");
+        }
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+        reader.join().unwrap();
+    }
+}
+
+/// Regression: with `2>&1`, the report for a bad line came before the signed URLs of the
+/// lines above it (stdout was still buffered when stderr was written).
+#[test]
+fn messages_stand_in_input_order_when_merged() {
+    for jobs in ["1", "2"] {
+        let script = r#"printf 'https://d1.net/1\nhttps://d1.net/2\nbad\nhttps://d1.net/4\n' | "$CFSIGN" --private-key "$KEY" --key-pair-id K2JCJMDEHXQW5F --now 2025-12-01T00:00:00Z --jobs "$JOBS" 2>&1"#;
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(script);
+        for var in CFSIGN_VARS {
+            cmd.env_remove(var);
+        }
+        let out = cmd
+            .env("CFSIGN", bin())
+            .env("KEY", key_arg("ec_p256_sec1.pem"))
+            .env("JOBS", jobs)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let starts: Vec<&str> = text.lines().map(|l| &l[..l.len().min(20)]).collect();
+        assert_eq!(
+            starts,
+            [
+                "https://d1.net/1?Exp",
+                "https://d1.net/2?Exp",
+                "cfsign: line 3: URL ",
+                "hint: give the full ",
+                "https://d1.net/4?Exp",
+            ],
+            "--jobs {jobs}: {text}"
+        );
+    }
+}

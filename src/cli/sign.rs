@@ -117,10 +117,10 @@ pub fn run(args: SignArgs) -> Result<u8> {
         let jobs = args.jobs.map(usize::from).unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
+        let input = io::BufReader::with_capacity(64 * 1024, stdin);
         if interactive || jobs == 1 {
-            sequential(&job, stdin.lock(), interactive, &mut out, &mut reporter)?
+            sequential(&job, input, &mut out, &mut reporter)?
         } else {
-            let input = io::BufReader::with_capacity(64 * 1024, stdin);
             parallel(&job, input, jobs, &mut out, &mut reporter)?
         }
     } else {
@@ -132,8 +132,7 @@ pub fn run(args: SignArgs) -> Result<u8> {
             if !job.sign_one(None, url, &mut buf, &mut notes) {
                 failures += 1;
             }
-            reporter.report(&mut notes);
-            out.write_all(&buf)?;
+            reporter.emit(&mut notes, &buf, &mut out)?;
         }
         failures
     };
@@ -170,12 +169,12 @@ impl Job<'_> {
         line: Option<usize>,
         url: &str,
         out: &mut Vec<u8>,
-        notes: &mut Vec<Note>,
+        notes: &mut Vec<(usize, Note)>,
     ) -> bool {
         match self.plan.sign(self.signer, url) {
             Ok(signed) => {
                 for w in &signed.warnings {
-                    notes.push(Note::Warning(line, w.to_string()));
+                    notes.push((out.len(), Note::Warning(line, w.to_string())));
                 }
                 match self.format {
                     Format::Text => {
@@ -190,7 +189,7 @@ impl Job<'_> {
                 true
             }
             Err(e) => {
-                notes.push(Note::Failed(line, e));
+                notes.push((out.len(), Note::Failed(line, e)));
                 false
             }
         }
@@ -198,9 +197,15 @@ impl Job<'_> {
 
     /// Signs one raw input line (numbered `n`); blank lines are skipped. Returns whether
     /// the line failed.
-    fn sign_line(&self, n: usize, line: &[u8], out: &mut Vec<u8>, notes: &mut Vec<Note>) -> bool {
+    fn sign_line(
+        &self,
+        n: usize,
+        line: &[u8],
+        out: &mut Vec<u8>,
+        notes: &mut Vec<(usize, Note)>,
+    ) -> bool {
         let Ok(text) = std::str::from_utf8(line) else {
-            notes.push(Note::NotUtf8(n));
+            notes.push((out.len(), Note::NotUtf8(n)));
             return true;
         };
         let url = text.trim();
@@ -223,29 +228,43 @@ impl Reporter {
         }
     }
 
-    /// Reports and drains `notes`.
-    fn report(&mut self, notes: &mut Vec<Note>) {
-        if notes.is_empty() {
-            return;
+    /// Writes `chunk` to `out` with the notes about it to stderr, each note where it
+    /// belongs: a note made when `chunk` held N bytes comes after those N bytes, and `out`
+    /// is flushed before it, so with `2>&1` messages stand in input order. Drains `notes`.
+    fn emit(
+        &mut self,
+        notes: &mut Vec<(usize, Note)>,
+        chunk: &[u8],
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        let mut written = 0;
+        for (at, note) in notes.drain(..) {
+            out.write_all(&chunk[written..at])?;
+            written = at;
+            out.flush()?;
+            self.progress.clear();
+            self.report(note);
         }
-        self.progress.clear();
+        out.write_all(&chunk[written..])
+    }
+
+    /// Reports one note on stderr.
+    fn report(&mut self, note: Note) {
         let where_ = |n: Option<usize>| n.map(|n| format!("line {n}: ")).unwrap_or_default();
-        for note in notes.drain(..) {
-            match note {
-                Note::Warning(n, text) => {
-                    if !self.seen_warnings.contains(&text) {
-                        common::warn(&format!("{}{text}", where_(n)));
-                        self.seen_warnings.insert(text);
-                    }
+        match note {
+            Note::Warning(n, text) => {
+                if !self.seen_warnings.contains(&text) {
+                    common::warn(&format!("{}{text}", where_(n)));
+                    self.seen_warnings.insert(text);
                 }
-                Note::Failed(n, e) => {
-                    eprintln!("cfsign: {}{}", where_(n), common::one_line(&e.to_string()));
-                    if let Some(h) = e.hint() {
-                        eprintln!("hint: {}", common::one_line(&h));
-                    }
-                }
-                Note::NotUtf8(n) => eprintln!("cfsign: line {n}: is not UTF-8 text"),
             }
+            Note::Failed(n, e) => {
+                eprintln!("cfsign: {}{}", where_(n), common::one_line(&e.to_string()));
+                if let Some(h) = e.hint() {
+                    eprintln!("hint: {}", common::one_line(&h));
+                }
+            }
+            Note::NotUtf8(n) => eprintln!("cfsign: line {n}: is not UTF-8 text"),
         }
     }
 }
@@ -301,11 +320,12 @@ impl Progress {
 }
 
 /// Signs stdin line by line on this thread; for terminals (each line answered at once)
-/// and `--jobs 1`. Returns the number of failed lines.
+/// and `--jobs 1`. Output is flushed whenever the input has nothing more buffered, so a
+/// slow producer (a terminal, `tail -f`) gets each answer at once and a fast one pays one
+/// write per buffer. Returns the number of failed lines.
 fn sequential(
     job: &Job,
-    mut input: impl BufRead,
-    interactive: bool,
+    mut input: io::BufReader<impl io::Read>,
     out: &mut impl Write,
     reporter: &mut Reporter,
 ) -> Result<usize> {
@@ -324,9 +344,8 @@ fn sequential(
         if job.sign_line(n, &line, &mut buf, &mut notes) {
             failures += 1;
         }
-        reporter.report(&mut notes);
-        out.write_all(&buf)?;
-        if interactive {
+        reporter.emit(&mut notes, &buf, out)?;
+        if input.buffer().is_empty() {
             out.flush()?;
         }
         reporter.progress.update(n);
@@ -355,7 +374,7 @@ struct Signed {
     seq: usize,
     lines: usize,
     out: Vec<u8>,
-    notes: Vec<Note>,
+    notes: Vec<(usize, Note)>,
     failures: usize,
 }
 
@@ -365,7 +384,7 @@ struct Signed {
 /// messages are byte for byte those of [`sequential`]. Returns the number of failed lines.
 fn parallel(
     job: &Job,
-    input: impl BufRead + Send,
+    input: io::BufReader<impl io::Read + Send>,
     jobs: usize,
     out: &mut impl Write,
     reporter: &mut Reporter,
@@ -395,8 +414,11 @@ fn parallel(
     })
 }
 
+/// Cuts the input into batches of up to [`BATCH_LINES`] lines. A batch also ends when the
+/// input has nothing more buffered, so lines from a slow producer are signed (and, by
+/// [`write_in_order`], written) without waiting for a full batch.
 fn read_batches(
-    mut input: impl BufRead,
+    mut input: io::BufReader<impl io::Read>,
     tokens: &SyncSender<()>,
     batches: &SyncSender<Batch>,
 ) -> io::Result<()> {
@@ -415,6 +437,9 @@ fn read_batches(
                 break;
             }
             batch.ends.push(batch.data.len());
+            if input.buffer().is_empty() {
+                break;
+            }
         }
         next_line += batch.ends.len();
         if !batch.ends.is_empty() && (tokens.send(()).is_err() || batches.send(batch).is_err()) {
@@ -469,11 +494,23 @@ fn write_in_order(
     let mut next = 0;
     let mut lines = 0;
     let mut failures = 0;
-    for batch in signed {
+    loop {
+        // Flush before waiting: the reader has cut its batch because the input paused, or
+        // the workers are behind; either way what is written should reach the reader now.
+        let batch = match signed.try_recv() {
+            Ok(batch) => batch,
+            Err(mpsc::TryRecvError::Empty) => {
+                out.flush()?;
+                match signed.recv() {
+                    Ok(batch) => batch,
+                    Err(_) => break,
+                }
+            }
+            Err(mpsc::TryRecvError::Disconnected) => break,
+        };
         pending.insert(batch.seq, batch);
         while let Some(mut batch) = pending.remove(&next) {
-            reporter.report(&mut batch.notes);
-            out.write_all(&batch.out)?;
+            reporter.emit(&mut batch.notes, &batch.out, out)?;
             failures += batch.failures;
             lines += batch.lines;
             reporter.progress.update(lines);
