@@ -578,3 +578,14 @@ fn public_key_or_certificate_as_private_key_hint_names_a_private_key() {
         );
     }
 }
+
+/// Regression: `cfsign - URL` reported `URL "-" has no scheme` instead of the real
+/// mistake, mixing stdin with URL arguments.
+#[test]
+fn dash_with_url_arguments_is_a_usage_error() {
+    assert_refused(
+        cfsign_rsa().args(["-", "https://d1.net/a"]),
+        2,
+        "`-` (read URLs from standard input) cannot be combined with URL arguments",
+    );
+}

@@ -79,6 +79,9 @@ impl Plan {
 /// Runs the signing command and returns the exit status.
 pub fn run(args: SignArgs) -> Result<u8> {
     let from_stdin = args.urls.is_empty() || args.urls == ["-"];
+    if !from_stdin && args.urls.iter().any(|u| u == "-") {
+        bail!("`-` (read URLs from standard input) cannot be combined with URL arguments");
+    }
     if from_stdin && common::key_from_stdin(&args.key) {
         bail!("--private-key - reads the key from standard input, so give the URLs as arguments");
     }
