@@ -21,6 +21,20 @@ const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const OID_ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+const OID_DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
+const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+
+/// A readable name for a key algorithm CloudFront does not accept.
+fn algorithm_name(oid: ObjectIdentifier) -> String {
+    match oid {
+        o if o == OID_ED25519 => "Ed25519".into(),
+        o if o == OID_ED448 => "Ed448".into(),
+        o if o == OID_DSA => "DSA".into(),
+        o if o == OID_RSA_PSS => "RSA-PSS (restricted RSA)".into(),
+        o => format!("algorithm {o}"),
+    }
+}
 
 /// The RSA modulus size CloudFront accepts, in bits \[R12\].
 pub const RSA_BITS: usize = 2048;
@@ -378,10 +392,7 @@ impl PrivateKey {
                 .map_err(|e| format_err(source_name, format!("is not a valid P-256 key ({e})")))?;
             return Self::from_material(PrivateMaterial::EcP256(secret.into()));
         }
-        if oid == OID_ED25519 {
-            return Err(unsupported(source_name, "Ed25519"));
-        }
-        Err(unsupported(source_name, format!("algorithm {oid}")))
+        Err(unsupported(source_name, algorithm_name(oid)))
     }
 
     /// The key's algorithm.
@@ -438,10 +449,8 @@ impl PublicKey {
                         )
                     })?;
                     PublicMaterial::EcP256(key)
-                } else if oid == OID_ED25519 {
-                    return Err(unsupported(source_name, "Ed25519"));
                 } else {
-                    return Err(unsupported(source_name, format!("algorithm {oid}")));
+                    return Err(unsupported(source_name, algorithm_name(oid)));
                 }
             }
             "RSA PUBLIC KEY" => {

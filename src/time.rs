@@ -133,8 +133,12 @@ pub fn parse_duration(input: &str) -> Result<i64> {
     if s.is_empty() {
         return Err(err("is empty"));
     }
+    if s.starts_with('-') {
+        return Err(err("is negative; give a length of time to come, like 90m"));
+    }
     let mut total: i64 = 0;
     let mut digits = String::new();
+    let mut last_unit = i64::MAX;
     for c in s.chars() {
         if c.is_ascii_digit() {
             digits.push(c);
@@ -151,6 +155,12 @@ pub fn parse_duration(input: &str) -> Result<i64> {
         if digits.is_empty() {
             return Err(err("has a unit without a number"));
         }
+        if unit >= last_unit {
+            return Err(err(
+                "repeats a unit or has them out of order; write larger units first, each once (1h30m)",
+            ));
+        }
+        last_unit = unit;
         let n: i64 = digits.parse().map_err(|_| err("is too large"))?;
         total = n
             .checked_mul(unit)
@@ -241,6 +251,16 @@ mod tests {
         assert_eq!(parse_duration("7d").unwrap(), 604_800);
         assert_eq!(parse_duration("1h30m").unwrap(), 5_400);
         assert_eq!(parse_duration("2w").unwrap(), 1_209_600);
+        // Regression: `1h1h` and `30m1h` were accepted (and summed), and `-5` was said to
+        // have an unknown unit.
+        for (bad, needle) in [
+            ("1h1h", "out of order"),
+            ("30m1h", "out of order"),
+            ("-5", "negative"),
+        ] {
+            let e = parse_duration(bad).unwrap_err().to_string();
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
         for bad in ["", "90", "m", "0h", "5y", "99999999999999999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }

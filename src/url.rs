@@ -45,6 +45,13 @@ pub enum Warning {
         /// What they change.
         changes: String,
     },
+    /// Browsers percent-encode some characters the URL holds raw (`<`, `>`, `` ` ``,
+    /// `{`, `}` in the path; `<`, `>`, `'` in the query) while curl sends them as given,
+    /// so the signature fits only one kind of client.
+    BrowserForm {
+        /// The form browsers send.
+        sent: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -56,6 +63,10 @@ impl fmt::Display for Warning {
             ),
             Warning::LiteralStar => f.write_str(
                 "the URL holds '*', which a canned policy signs as a literal character; to grant access to many files use --policy-resource with a wildcard, or signed cookies",
+            ),
+            Warning::BrowserForm { sent } => write!(
+                f,
+                "browsers request this URL as {sent} (they percent-encode < > ` {{ }} in the path and < > ' in the query; curl sends it as given): sign the form your viewers' clients send"
             ),
             Warning::ClientForm { sent, changes } => write!(
                 f,
@@ -179,6 +190,9 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
     if let Some(w) = client_form(url, scheme, host, port) {
         warnings.push(w);
     }
+    if let Some(sent) = browser_form(url) {
+        warnings.push(Warning::BrowserForm { sent });
+    }
     if url.contains('*') {
         warnings.push(Warning::LiteralStar);
     }
@@ -255,6 +269,30 @@ fn client_form(url: &str, scheme: &str, host: &str, port: Option<&str>) -> Optio
         sent: format!("{scheme}://{lower}{port}{new_path}{query}"),
         changes: changes.join(", "),
     })
+}
+
+/// The URL as browsers send it, when they percent-encode something it holds raw (the
+/// WHATWG URL standard's path and special-query percent-encode sets, less what
+/// [`check_url`] already refuses).
+fn browser_form(url: &str) -> Option<String> {
+    let query_at = url.find('?').unwrap_or(url.len());
+    let mut out = String::with_capacity(url.len() + 8);
+    let mut changed = false;
+    for (i, c) in url.char_indices() {
+        let encode = match c {
+            '<' | '>' => true,
+            '`' | '{' | '}' => i < query_at,
+            '\'' => i > query_at,
+            _ => false,
+        };
+        if encode {
+            out.push_str(&format!("%{:02X}", c as u32));
+            changed = true;
+        } else {
+            out.push(c);
+        }
+    }
+    changed.then_some(out)
 }
 
 /// RFC 3986 section 5.2.4, on a path that starts with `/` (or is empty).
@@ -607,6 +645,24 @@ mod tests {
         }
         assert!(
             check_url("https://d1.net:8443/a/b.c/..d")
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    /// Regression: `<>{}` and a `'` in the query were signed silently, though browsers
+    /// request the percent-encoded form and CloudFront then answers 403.
+    #[test]
+    fn characters_browsers_encode_are_warned_with_their_form() {
+        assert_eq!(
+            check_url("https://d1.net/a<b>{c}`d'e?q='x'&r=<y>").unwrap(),
+            vec![Warning::BrowserForm {
+                sent: "https://d1.net/a%3Cb%3E%7Bc%7D%60d'e?q=%27x%27&r=%3Cy%3E".into()
+            }]
+        );
+        // The sub-delimiters of the vectors stay as they are.
+        assert!(
+            check_url("https://d1.net/v1/a:b@c;d=e,f$g!h'i(j).jpg")
                 .unwrap()
                 .is_empty()
         );

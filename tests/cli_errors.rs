@@ -589,3 +589,18 @@ fn dash_with_url_arguments_is_a_usage_error() {
         "`-` (read URLs from standard input) cannot be combined with URL arguments",
     );
 }
+
+/// Regression: a DSA key was reported as "algorithm 1.2.840.10040.4.1 keys are not
+/// accepted", an OID instead of the key type's name.
+#[test]
+fn dsa_key_is_named() {
+    let key = common::data("dsa2048_pkcs8.pem");
+    assert_refused(
+        cfsign()
+            .arg(IMAGE_URL)
+            .args(["--key-pair-id", "K2JCJMDEHXQW5F", "--private-key"])
+            .arg(&key),
+        2,
+        "dsa2048_pkcs8.pem: DSA keys are not accepted by CloudFront",
+    );
+}

@@ -96,6 +96,7 @@ pub struct CookiesArgs {
     #[arg(
         long,
         value_name = "SECONDS|DURATION",
+        allow_negative_numbers = true,
         help_heading = "Cookie attributes"
     )]
     pub cookie_max_age: Option<String>,

@@ -109,7 +109,14 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
+            if let Err(err) = e.print()
+                && code == EXIT_OK
+                && err.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                // `--help > /dev/full`: the help was not shown.
+                eprintln!("cfsign: error: cannot write to standard output: {err}");
+                return ExitCode::from(EXIT_USAGE);
+            }
             return ExitCode::from(code);
         }
     };
