@@ -81,3 +81,50 @@ fn help_examples_were_broken_by_wrapping() {
         "{verify}"
     );
 }
+
+// Broke: `cfsign --help` wrapped its long example lines at 80 columns, leaving
+// `--format json` and `--ip-address ...` on lines of their own, outside the command.
+#[test]
+fn every_help_keeps_its_examples_intact() {
+    for sub in ["", "sign", "cookies", "keygen"] {
+        let run = |columns: &str| {
+            let mut cmd = Command::cargo_bin("cfsign").expect("binary");
+            if !sub.is_empty() {
+                cmd.arg(sub);
+            }
+            let out = cmd
+                .arg("--help")
+                .env("COLUMNS", columns)
+                .output()
+                .expect("run");
+            assert_eq!(out.status.code(), Some(0));
+            String::from_utf8(out.stdout).expect("utf8")
+        };
+        let at_80 = after_help(&run("80"));
+        assert_eq!(at_80, after_help(&run("100")), "{sub:?}: differs by width");
+        for line in at_80.lines() {
+            assert!(
+                line.chars().count() < 80,
+                "{sub:?}: {line:?} is 80+ columns"
+            );
+        }
+        let lines = examples(&at_80);
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 && lines[i - 1].ends_with('\\') {
+                assert!(line.starts_with("      "), "{sub:?}: {line:?}");
+            } else {
+                assert!(
+                    ["  cfsign ", "  export ", "  curl ", "  COOKIES="]
+                        .iter()
+                        .any(|p| line.starts_with(p)),
+                    "{sub:?}: {line:?} is not a command"
+                );
+            }
+        }
+        let check = std::process::Command::new("sh")
+            .args(["-n", "-c", &lines.join("\n")])
+            .output()
+            .expect("sh");
+        assert!(check.status.success(), "{sub:?}: {}", lines.join("\n"));
+    }
+}

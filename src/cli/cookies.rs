@@ -14,23 +14,27 @@ use super::{EXIT_INPUT, EXIT_OK, Reported};
 pub const AFTER_HELP: &str = "\
 Examples:
   cfsign cookies 'https://d111111abcdef8.cloudfront.net/videos/*' --days 1 \\
-      --private-key keys/private_key.pem --key-pair-id K2JCJMDEHXQW5F
+      --private-key keys/private_key.pem --key-pair-id KDEMOEXAMPLE01
   cfsign cookies 'https://cdn.example.com/hls/*' --expires-in 4h \\
       --cookie-domain example.com --format json
-  cfsign cookies 'https://d111111abcdef8.cloudfront.net/videos/*' --format netscape > jar.txt
+  cfsign cookies 'https://d111111abcdef8.cloudfront.net/videos/*' \\
+      --format netscape > jar.txt
   curl -b jar.txt https://d111111abcdef8.cloudfront.net/videos/intro.mp4
-  curl -H \"$(cfsign cookies 'https://d111111abcdef8.cloudfront.net/*' --format header)\" \\
-      https://d111111abcdef8.cloudfront.net/report.pdf
+  COOKIES=$(cfsign cookies 'https://d111111abcdef8.cloudfront.net/*' \\
+      --format header)
+  curl -H \"$COOKIES\" https://d111111abcdef8.cloudfront.net/report.pdf
 
-A resource with * gets a custom policy; an exact URL gets a canned one (valid for that URL
-only) unless a start time or IP range needs a custom policy. A ? is the query separator
-unless --policy custom is given, where it is CloudFront's one-character wildcard.
+A resource with * gets a custom policy; an exact URL gets a canned one
+(valid for that URL only) unless a start time or IP range needs a custom
+policy. A ? is the query separator unless --policy custom is given, where
+it is CloudFront's one-character wildcard.
 
 Exit status:
   0  the cookies were printed
-  1  the resource could not be signed (bad resource, --policy canned with a wildcard,
-     a cookie domain that does not cover the resource's host)
-  2  usage or configuration error (options, key, key pair ID, times, cookie attributes)";
+  1  the resource could not be signed (bad resource, --policy canned with
+     a wildcard, a cookie domain or path that does not cover the resource)
+  2  usage or configuration error (options, key, key pair ID, times,
+     cookie attributes)";
 
 /// Output formats of `cfsign cookies`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,13 +13,14 @@ use super::EXIT_OK;
 
 pub const AFTER_HELP: &str = "\
 Examples:
-  cfsign keygen                              # RSA 2048 into ./private_key.pem and ./public_key.pem
-  cfsign keygen --type ecdsa --out-dir keys/
-  cfsign keygen --encrypt --passphrase-file pass.txt --out-dir keys/
+  cfsign keygen            # RSA 2048: ./private_key.pem, ./public_key.pem
+  cfsign keygen --type ecdsa --out-dir cf-keys/
+  cfsign keygen --encrypt --passphrase-file pass.txt --out-dir cf-keys/
 
 Exit status:
   0  both files written
-  2  usage error, or a file already exists (nothing is overwritten without --force)";
+  2  usage error, a file already exists (nothing is overwritten without
+     --force), or a file could not be written";
 
 /// The key type to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

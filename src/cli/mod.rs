@@ -24,25 +24,31 @@ pub const EXIT_USAGE: u8 = 2;
 const AFTER_HELP: &str = "\
 Examples:
   cfsign https://d111111abcdef8.cloudfront.net/test.webp --days 1 \\
-      --private-key keys/private_key.pem --key-pair-id K2JCJMDEHXQW5F
+      --private-key keys/private_key.pem --key-pair-id KDEMOEXAMPLE01
   export CFSIGN_PRIVATE_KEY_FILE=key.pem CFSIGN_KEY_PAIR_ID=K2JCJMDEHXQW5F
-  cfsign https://d111111abcdef8.cloudfront.net/report.pdf --expires-in 90m --format json
+  cfsign https://d111111abcdef8.cloudfront.net/report.pdf \\
+      --expires-in 90m --format json
   cfsign https://d111111abcdef8.cloudfront.net/videos/a.mp4 --days 7 \\
-      --policy-resource 'https://d111111abcdef8.cloudfront.net/videos/*' --ip-address 192.0.2.0/24
-  cat urls.txt | cfsign --date-less-than 2026-12-31 > signed.txt
+      --policy-resource 'https://d111111abcdef8.cloudfront.net/videos/*' \\
+      --ip-address 192.0.2.0/24
+  cfsign --date-less-than 2026-12-31 < urls.txt > signed.txt
 
-Environment:
-  CFSIGN_PRIVATE_KEY_FILE         path of the PEM private key (as --private-key)
-  CFSIGN_PRIVATE_KEY              the PEM text itself (CI secrets; literal \\n and CRLF are repaired)
-  CFSIGN_PRIVATE_KEY_PASSPHRASE   passphrase of an encrypted key
-  CFSIGN_KEY_PAIR_ID              CloudFront public key ID (as --key-pair-id)
+Environment (an empty variable counts as unset):
+  CFSIGN_PRIVATE_KEY_FILE        the PEM private key file (as --private-key)
+  CFSIGN_PRIVATE_KEY             the PEM text itself, for CI secrets
+                                 (literal \\n and CRLF are repaired)
+  CFSIGN_PRIVATE_KEY_PASSPHRASE  passphrase of an encrypted key
+  CFSIGN_KEY_PAIR_ID             CloudFront public key ID (as --key-pair-id)
 
 Exit status:
   0  every URL was signed
-  1  some inputs could not be signed (each reported on stderr as `line N: reason`)
-  2  usage or configuration error (options, key, key pair ID, times); nothing was signed";
+  1  some inputs could not be signed (each reported on stderr as
+     `line N: reason`); the others were printed
+  2  usage or configuration error (options, key, key pair ID, times);
+     nothing was signed";
 
-/// Create Amazon CloudFront signed URLs: canned and custom policies, RSA and ECDSA keys.
+/// Create and check Amazon CloudFront signed URLs and signed cookies: canned and custom
+/// policies, RSA and ECDSA keys.
 ///
 /// With no subcommand, signs each URL given (or each line of standard input) and prints
 /// one signed URL per line.
