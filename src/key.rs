@@ -529,7 +529,7 @@ impl PrivateKey {
                 PrivateMaterial::EcP256(secret.into())
             }
         };
-        Ok(PrivateKey { material })
+        Self::from_material(material)
     }
 
     /// The key as PEM PKCS#8 (`PRIVATE KEY`), or, with a passphrase, as encrypted PKCS#8
