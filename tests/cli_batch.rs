@@ -207,3 +207,34 @@ fn jobs_zero_is_a_usage_error() {
     assert!(out.is_empty());
     assert!(err.contains("--jobs"), "{err}");
 }
+
+/// Regression: `--jobs 64` under a memory limit panicked ("failed to spawn thread") with
+/// a backtrace, and `--jobs 65535` started 65,535 threads for 200 lines. Threads are now
+/// capped, small, and signing goes on with those the system grants.
+#[test]
+fn many_jobs_under_a_memory_limit_still_sign_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("urls.txt");
+    let urls: String = (0..200)
+        .map(|i| format!("https://d1.net/{i}.jpg\n"))
+        .collect();
+    std::fs::write(&input, urls).unwrap();
+    for jobs in ["64", "65535"] {
+        let script = r#"ulimit -v 150000; "$CFSIGN" --private-key "$KEY" --key-pair-id K2JCJMDEHXQW5F --now 2025-12-01T00:00:00Z --jobs "$JOBS" < "$IN""#;
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .env("CFSIGN", assert_cmd::cargo::cargo_bin("cfsign"))
+            .env("KEY", EC_KEY)
+            .env("JOBS", jobs)
+            .env("IN", &input)
+            .env_remove("CFSIGN_KEY_PAIR_ID")
+            .env_remove("CFSIGN_PRIVATE_KEY_FILE")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "--jobs {jobs}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 200);
+    }
+}

@@ -50,8 +50,8 @@ pub struct SignArgs {
     #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
     pub format: Format,
 
-    /// Worker threads for URLs read from standard input (default: the number of CPUs).
-    /// Output keeps the input order whatever N is.
+    /// Worker threads for URLs read from standard input (default: the number of CPUs; at
+    /// most 256). Output keeps the input order whatever N is.
     #[arg(
         long,
         value_name = "N",
@@ -117,9 +117,15 @@ pub fn run(args: SignArgs) -> Result<u8> {
     let failures = if from_stdin {
         let stdin = io::stdin();
         let interactive = stdin.is_terminal();
-        let jobs = args.jobs.map(usize::from).unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        });
+        let jobs = args
+            .jobs
+            .map(usize::from)
+            .map(|j| j.min(MAX_JOBS))
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map_or(1, std::num::NonZeroUsize::get)
+                    .min(MAX_JOBS)
+            });
         let input = io::BufReader::with_capacity(64 * 1024, stdin);
         if interactive || jobs == 1 {
             sequential(&job, input, &mut out, &mut reporter)?
@@ -356,6 +362,13 @@ fn sequential(
     Ok(failures)
 }
 
+/// The most worker threads `--jobs` starts: more only costs memory and start-up time.
+const MAX_JOBS: usize = 256;
+
+/// Stack of each pipeline thread: signing needs little (big numbers live on the heap), and
+/// a small reservation lets `--jobs` start many threads under a tight memory limit.
+const THREAD_STACK: usize = 512 * 1024;
+
 /// Lines per unit of work: small enough to keep both cores busy to the last URL, large
 /// enough that channel traffic costs nothing next to a signature.
 const BATCH_LINES: usize = 64;
@@ -399,13 +412,40 @@ fn parallel(
         let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(jobs);
         let batch_rx = Arc::new(Mutex::new(batch_rx));
         let (signed_tx, signed_rx) = mpsc::channel::<Signed>();
-        let reader = s.spawn(move || read_batches(input, &token_tx, &batch_tx));
+        let reader = std::thread::Builder::new()
+            .stack_size(THREAD_STACK)
+            .spawn_scoped(s, move || read_batches(input, &token_tx, &batch_tx))
+            .map_err(|e| {
+                anyhow::anyhow!("cannot start a thread to read standard input ({e}); try --jobs 1")
+            })?;
+        // Where the system refuses threads (a pids or memory limit), sign with the workers
+        // that started, or on this thread when none did.
+        let mut workers = 0;
         for _ in 0..jobs {
             let batch_rx = Arc::clone(&batch_rx);
             let signed_tx = signed_tx.clone();
-            s.spawn(move || sign_batches(job, &batch_rx, &signed_tx));
+            let started = std::thread::Builder::new()
+                .stack_size(THREAD_STACK)
+                .spawn_scoped(s, move || sign_batches(job, &batch_rx, &signed_tx));
+            if started.is_err() {
+                break;
+            }
+            workers += 1;
         }
-        drop((signed_tx, batch_rx));
+        drop(signed_tx);
+        if workers == 0 {
+            // Both receivers go before the join, so a reader blocked on a full channel
+            // wakes up after a write error.
+            let written = sign_inline(job, &batch_rx, token_rx, out, reporter);
+            drop(batch_rx);
+            let read = reader
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let failures = written?;
+            read?;
+            return Ok(failures);
+        }
+        drop(batch_rx);
         let written = write_in_order(signed_rx, token_rx, out, reporter);
         // The reader stops once the channels it feeds are gone (here, on a write error).
         let read = reader
@@ -462,29 +502,58 @@ fn sign_batches(job: &Job, batches: &Mutex<Receiver<Batch>>, signed: &mpsc::Send
             Err(_) => return,
         };
         let Ok(batch) = next else { return };
-        let mut done = Signed {
-            seq: batch.seq,
-            lines: batch.ends.len(),
-            out: Vec::with_capacity(batch.ends.len() * 512),
-            notes: Vec::new(),
-            failures: 0,
-        };
-        let mut start = 0;
-        for (i, &end) in batch.ends.iter().enumerate() {
-            if job.sign_line(
-                batch.first_line + i,
-                &batch.data[start..end],
-                &mut done.out,
-                &mut done.notes,
-            ) {
-                done.failures += 1;
-            }
-            start = end;
-        }
-        if signed.send(done).is_err() {
+        if signed.send(sign_batch(job, &batch)).is_err() {
             return;
         }
     }
+}
+
+/// Signs every line of one batch.
+fn sign_batch(job: &Job, batch: &Batch) -> Signed {
+    let mut done = Signed {
+        seq: batch.seq,
+        lines: batch.ends.len(),
+        out: Vec::with_capacity(batch.ends.len() * 512),
+        notes: Vec::new(),
+        failures: 0,
+    };
+    let mut start = 0;
+    for (i, &end) in batch.ends.iter().enumerate() {
+        if job.sign_line(
+            batch.first_line + i,
+            &batch.data[start..end],
+            &mut done.out,
+            &mut done.notes,
+        ) {
+            done.failures += 1;
+        }
+        start = end;
+    }
+    done
+}
+
+/// Signs and writes the batches on this thread, for when no worker thread could start.
+fn sign_inline(
+    job: &Job,
+    batches: &Mutex<Receiver<Batch>>,
+    tokens: Receiver<()>,
+    out: &mut impl Write,
+    reporter: &mut Reporter,
+) -> Result<usize> {
+    let rx = batches
+        .lock()
+        .map_err(|_| anyhow::anyhow!("the input reader failed"))?;
+    let (mut failures, mut lines) = (0, 0);
+    for batch in rx.iter() {
+        let mut done = sign_batch(job, &batch);
+        reporter.emit(&mut done.notes, &done.out, out)?;
+        out.flush()?;
+        failures += done.failures;
+        lines += done.lines;
+        reporter.progress.update(lines);
+        let _ = tokens.try_recv();
+    }
+    Ok(failures)
 }
 
 fn write_in_order(
@@ -522,4 +591,63 @@ fn write_in_order(
         }
     }
     Ok(failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer() -> Signer {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/keys/ec_p256_sec1.pem"
+        );
+        let key = cfsign::PrivateKey::from_pem_file(std::path::Path::new(path), None).unwrap();
+        Signer::new(key, cfsign::KeyPairId::new("K2JCJMDEHXQW5F").unwrap())
+    }
+
+    /// Regression: when the system refused every worker thread (a pids or memory limit),
+    /// `--jobs` panicked with a backtrace; the pipeline now signs on the calling thread,
+    /// with the same output as the sequential loop.
+    #[test]
+    fn no_worker_thread_signs_inline_with_sequential_output() {
+        let signer = signer();
+        let plan = Plan::Conditions(UrlPolicy::expires(1_767_290_400));
+        let job = Job {
+            plan: &plan,
+            signer: &signer,
+            format: Format::Text,
+        };
+        let input: String = (0..150)
+            .map(|i| format!("https://d1.net/{i}.jpg\n"))
+            .collect();
+        let mut expected = Vec::new();
+        let seq = sequential(
+            &job,
+            io::BufReader::new(input.as_bytes()),
+            &mut expected,
+            &mut Reporter::new(),
+        )
+        .unwrap();
+        let (token_tx, token_rx) = mpsc::sync_channel::<()>(4);
+        let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(1);
+        let reader = std::thread::spawn(move || {
+            read_batches(io::BufReader::new(input.as_bytes()), &token_tx, &batch_tx)
+        });
+        let mut got = Vec::new();
+        let failures = sign_inline(
+            &job,
+            &Mutex::new(batch_rx),
+            token_rx,
+            &mut got,
+            &mut Reporter::new(),
+        )
+        .unwrap();
+        reader.join().unwrap().unwrap();
+        assert_eq!((failures, seq), (0, 0));
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+    }
 }
