@@ -314,7 +314,7 @@ impl PrivateKey {
     /// # Errors
     /// [`Error::Read`] when the file cannot be read, else as [`PrivateKey::from_pem`].
     pub fn from_pem_file(path: &Path, passphrase: Option<&[u8]>) -> Result<Self> {
-        let bytes = Zeroizing::new(read_file(path, "private key")?);
+        let bytes = Zeroizing::new(read_small_file(path, "private key")?);
         Self::from_pem(&bytes, passphrase, &path.display().to_string())
     }
 
@@ -492,7 +492,7 @@ impl PublicKey {
     /// # Errors
     /// [`Error::Read`] when the file cannot be read, else as [`PublicKey::from_pem`].
     pub fn from_pem_file(path: &Path) -> Result<Self> {
-        let bytes = read_file(path, "public key")?;
+        let bytes = read_small_file(path, "public key")?;
         Self::from_pem(&bytes, &path.display().to_string())
     }
 
@@ -582,17 +582,58 @@ impl PublicKey {
     }
 }
 
-/// Reads a whole file, mapping failures to [`Error::Read`] naming `what` and the path.
-pub(crate) fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::Read {
+/// The most bytes cfsign reads from a key, passphrase, policy or cookie file: such
+/// files are a few KiB, and a bound keeps `/dev/zero` or a wrong path from filling memory.
+pub const MAX_FILE_LEN: u64 = 1024 * 1024;
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads a small file whole (at most [`MAX_FILE_LEN`] bytes); `what` names it in errors
+/// (`private key`, `policy file`).
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be read or is larger than [`MAX_FILE_LEN`].
+pub fn read_small_file(path: &Path, what: &str) -> Result<Vec<u8>> {
+    let source = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::Read {
         what: what.into(),
-        path: path.display().to_string(),
-        reason: match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".into(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-            _ => e.to_string(),
-        },
-    })
+        path: source.clone(),
+        reason: io_reason(&e),
+    })?;
+    read_small(file, what, &source)
+}
+
+/// Reads at most [`MAX_FILE_LEN`] bytes from `reader` (a file, standard input); `what`
+/// and `source` name it in errors.
+///
+/// # Errors
+/// [`Error::Read`] when reading fails or there are more than [`MAX_FILE_LEN`] bytes.
+pub fn read_small(reader: impl std::io::Read, what: &str, source: &str) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let err = |reason: String| Error::Read {
+        what: what.into(),
+        path: source.into(),
+        reason,
+    };
+    let mut buf = Vec::new();
+    reader
+        .take(MAX_FILE_LEN + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| err(io_reason(&e)))?;
+    if buf.len() as u64 > MAX_FILE_LEN {
+        buf.zeroize();
+        return Err(err(format!(
+            "it is larger than {} KiB, which no key, passphrase, policy or cookie file is",
+            MAX_FILE_LEN / 1024
+        )));
+    }
+    Ok(buf)
 }
 
 #[cfg(test)]

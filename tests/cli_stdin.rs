@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{CFSIGN_VARS, KPID, NOW, bin, cfsign_rsa, key_arg, stderr, stdout, vector};
+use common::{CFSIGN_VARS, KPID, NOW, bin, cfsign, cfsign_rsa, key_arg, stderr, stdout, vector};
 
 /// The vectors used here: URL and expected output at expiry 1767290400.
 fn case(id: &str) -> (String, String) {
@@ -283,4 +283,52 @@ fn messages_stand_in_input_order_when_merged() {
             "--jobs {jobs}: {text}"
         );
     }
+}
+
+/// Regression: a 50 MB input line was held whole in memory (248 MB peak), and an endless
+/// line ended in an allocation failure and SIGABRT. Lines past twice CloudFront's URL
+/// quota are now refused without being kept; the lines around them are still signed.
+#[test]
+fn an_endless_line_is_refused_without_holding_it() {
+    let long = "a".repeat(3_000_000);
+    for jobs in ["1", "2"] {
+        let out = cfsign_rsa()
+            .args(["--days", "1", "--jobs", jobs])
+            .write_stdin(format!(
+                "https://d1.net/first\nhttps://d1.net/{long}\nhttps://d1.net/last\n"
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert_eq!(
+            err,
+            "cfsign: line 2: is longer than 16384 bytes; CloudFront takes URLs of at most 8192 bytes\n",
+            "--jobs {jobs}"
+        );
+        let lines: Vec<String> = stdout(&out).lines().map(|l| l[..20].to_string()).collect();
+        assert_eq!(lines, ["https://d1.net/first", "https://d1.net/last?"]);
+    }
+}
+
+/// Regression: `--private-key /dev/zero` (or a huge file) was read until memory ran out.
+#[test]
+fn a_huge_key_file_is_refused_at_1_mib() {
+    let out = cfsign()
+        .args([
+            "https://d1.net/a",
+            "--key-pair-id",
+            KPID,
+            "--private-key",
+            "/dev/zero",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("cannot read private key \"/dev/zero\": it is larger than 1024 KiB"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -1,6 +1,6 @@
 //! Options shared by the signing commands: key, key pair ID, times, policy, output.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -226,8 +226,7 @@ pub fn check_policy_options(
 
 /// Reads a policy file, keeping its bytes exactly, and checks it is not expired.
 pub fn policy_file(path: &PathBuf, now: i64) -> Result<RawPolicy> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read policy file {}", path.display()))?;
+    let bytes = cfsign::key::read_small_file(path, "policy file")?;
     let raw = RawPolicy::new(bytes).with_context(|| format!("policy file {}", path.display()))?;
     check_not_expired(raw.policy().condition().date_less_than, now)?;
     Ok(raw)
@@ -235,7 +234,7 @@ pub fn policy_file(path: &PathBuf, now: i64) -> Result<RawPolicy> {
 
 /// An environment variable's value; unset and empty (or blank) are the same, as CI
 /// systems set unset secrets to the empty string.
-fn env_value(name: &str) -> Option<String> {
+pub fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -277,25 +276,16 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
     let from_env_file = || env_value("CFSIGN_PRIVATE_KEY_FILE").map(PathBuf::from);
     if let Some(path) = args.private_key.clone().or_else(from_env_file) {
         if key_from_stdin(args) {
-            let mut buf = Zeroizing::new(Vec::new());
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .context("cannot read the private key from standard input")?;
-            return Ok((buf, "private key on standard input".into()));
+            let source = "standard input";
+            let buf = cfsign::key::read_small(std::io::stdin(), "private key", source)?;
+            return Ok((Zeroizing::new(buf), "private key on standard input".into()));
         }
         if args.private_key.is_none() && env_value("CFSIGN_PRIVATE_KEY").is_some() {
             bail!(
                 "both CFSIGN_PRIVATE_KEY_FILE and CFSIGN_PRIVATE_KEY are set, so the key to use is unclear: unset one, or pass --private-key"
             );
         }
-        let bytes = std::fs::read(&path).map_err(|e| cfsign::Error::Read {
-            what: "private key".into(),
-            path: path.display().to_string(),
-            reason: match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".into(),
-                _ => e.to_string(),
-            },
-        })?;
+        let bytes = cfsign::key::read_small_file(&path, "private key")?;
         return Ok((Zeroizing::new(bytes), path.display().to_string()));
     }
     match env_value("CFSIGN_PRIVATE_KEY") {
@@ -309,14 +299,19 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
     }
 }
 
+/// The first line of a passphrase file.
+pub fn passphrase_file(path: &std::path::Path) -> Result<Zeroizing<String>> {
+    let bytes = Zeroizing::new(cfsign::key::read_small_file(path, "passphrase file")?);
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| anyhow!("--passphrase-file {}: is not UTF-8 text", path.display()))?;
+    Ok(Zeroizing::new(
+        text.lines().next().unwrap_or_default().to_string(),
+    ))
+}
+
 fn passphrase(args: &KeyArgs, source: &str) -> Result<Option<Zeroizing<String>>> {
     if let Some(path) = &args.passphrase_file {
-        let text = Zeroizing::new(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read --passphrase-file {}", path.display()))?,
-        );
-        let first = text.lines().next().unwrap_or_default();
-        return Ok(Some(Zeroizing::new(first.to_string())));
+        return passphrase_file(path).map(Some);
     }
     if let Some(p) = env_value("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
         return Ok(Some(Zeroizing::new(p)));

@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use zeroize::Zeroizing;
 
 use super::EXIT_OK;
+use super::common;
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -58,12 +59,8 @@ pub struct KeygenArgs {
 
 fn passphrase(args: &KeygenArgs) -> Result<Zeroizing<String>> {
     let pass = if let Some(path) = &args.passphrase_file {
-        let text = Zeroizing::new(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read --passphrase-file {}", path.display()))?,
-        );
-        Zeroizing::new(text.lines().next().unwrap_or_default().to_string())
-    } else if let Ok(p) = std::env::var("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
+        common::passphrase_file(path)?
+    } else if let Some(p) = common::env_value("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
         Zeroizing::new(p)
     } else if std::io::stdin().is_terminal() {
         let first = Zeroizing::new(

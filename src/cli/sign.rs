@@ -168,6 +168,8 @@ enum Note {
     Failed(Option<usize>, cfsign::Error),
     /// The line is not UTF-8 text.
     NotUtf8(usize),
+    /// The line is longer than [`LINE_LIMIT`] (only its start was kept).
+    TooLong(usize),
 }
 
 impl Job<'_> {
@@ -213,6 +215,10 @@ impl Job<'_> {
         out: &mut Vec<u8>,
         notes: &mut Vec<(usize, Note)>,
     ) -> bool {
+        if line.len() > LINE_LIMIT {
+            notes.push((out.len(), Note::TooLong(n)));
+            return true;
+        }
         let Ok(text) = std::str::from_utf8(line) else {
             notes.push((out.len(), Note::NotUtf8(n)));
             return true;
@@ -274,6 +280,10 @@ impl Reporter {
                 }
             }
             Note::NotUtf8(n) => eprintln!("cfsign: line {n}: is not UTF-8 text"),
+            Note::TooLong(n) => eprintln!(
+                "cfsign: line {n}: is longer than {LINE_LIMIT} bytes; CloudFront takes URLs of at most {} bytes",
+                cfsign::url::MAX_URL_LEN
+            ),
         }
     }
 }
@@ -345,7 +355,7 @@ fn sequential(
     let mut failures = 0usize;
     loop {
         line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        if read_line_limited(&mut input, &mut line)? == 0 {
             break;
         }
         n += 1;
@@ -360,6 +370,40 @@ fn sequential(
         reporter.progress.update(n);
     }
     Ok(failures)
+}
+
+/// The longest input line kept: twice CloudFront's URL quota. A longer line is refused
+/// whole without being held in memory.
+const LINE_LIMIT: usize = 2 * cfsign::url::MAX_URL_LEN;
+
+/// Like `read_until(b'\n')`, but appends at most `LINE_LIMIT + 1` bytes of the line to
+/// `buf` (enough to tell it is too long) and skips the rest. Returns the bytes consumed,
+/// 0 at the end of the input.
+fn read_line_limited(input: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let start = buf.len();
+    let mut consumed = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(consumed);
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let room = (LINE_LIMIT + 1).saturating_sub(buf.len() - start);
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = chunk.len();
+        input.consume(used);
+        consumed += used;
+        if done {
+            return Ok(consumed);
+        }
+    }
 }
 
 /// The most worker threads `--jobs` starts: more only costs memory and start-up time.
@@ -475,7 +519,7 @@ fn read_batches(
         };
         let mut eof = false;
         while batch.ends.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
-            if input.read_until(b'\n', &mut batch.data)? == 0 {
+            if read_line_limited(&mut input, &mut batch.data)? == 0 {
                 eof = true;
                 break;
             }
