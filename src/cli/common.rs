@@ -225,7 +225,7 @@ pub fn check_policy_options(
 }
 
 /// Reads a policy file, keeping its bytes exactly, and checks it is not expired.
-pub fn policy_file(path: &PathBuf, now: i64) -> Result<RawPolicy> {
+pub fn policy_file(path: &std::path::Path, now: i64) -> Result<RawPolicy> {
     let bytes = cfsign::key::read_small_file(path, "policy file")?;
     let raw = RawPolicy::new(bytes).with_context(|| format!("policy file {}", path.display()))?;
     check_not_expired(raw.policy().condition().date_less_than, now)?;
