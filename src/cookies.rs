@@ -131,6 +131,17 @@ impl CookieAttributes {
                 problem: "must be more than zero seconds (zero or less deletes the cookies)".into(),
             });
         }
+        if let Some(m) = self.max_age
+            && m > MAX_COOKIE_AGE
+        {
+            return Err(Error::CookieAttribute {
+                attribute: "Max-Age".into(),
+                value: m.to_string(),
+                problem: format!(
+                    "is over {MAX_COOKIE_AGE} seconds (400 days), the most browsers keep a cookie (RFC 6265bis)"
+                ),
+            });
+        }
         if let Some(e) = self.expires
             && !(0..=MAX_HTTP_DATE).contains(&e)
         {
@@ -180,6 +191,9 @@ fn http_date(t: i64) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
+/// The longest `Max-Age` browsers honour: 400 days (RFC 6265bis); longer is cut to it.
+pub const MAX_COOKIE_AGE: i64 = 400 * 86_400;
+
 /// Checks a cookie `Domain` \[R18\]: a host name (or IPv4 address) without scheme, port,
 /// path or wildcard, and not `cloudfront.net` itself. `cloudfront.net` is shared by every
 /// distribution (a public suffix): browsers refuse cookies for it, and `*.cloudfront.net`
@@ -215,6 +229,15 @@ pub fn check_cookie_domain(domain: &str) -> Result<()> {
     if body.is_empty() {
         return Err(err("is empty"));
     }
+    if body
+        .split('.')
+        .all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        && body.parse::<std::net::Ipv4Addr>().is_err()
+    {
+        return Err(err(
+            "is neither a host name nor a whole IPv4 address (an address has no parent domain)",
+        ));
+    }
     if !body.contains('.') && !body.eq_ignore_ascii_case("localhost") {
         return Err(err(
             "is a top-level domain (a public suffix): browsers refuse cookies for it",
@@ -242,6 +265,10 @@ pub fn domain_covers(domain: &str, host: &str) -> bool {
         .unwrap_or(domain)
         .to_ascii_lowercase();
     let h = host.to_ascii_lowercase();
+    if h.parse::<std::net::Ipv4Addr>().is_ok() {
+        // An address has no subdomains: only the address itself matches (RFC 6265 5.1.3).
+        return h == d;
+    }
     h == d || (h.len() > d.len() && h.ends_with(&d) && h.as_bytes()[h.len() - d.len() - 1] == b'.')
 }
 
@@ -711,6 +738,10 @@ mod tests {
         assert!(domain_covers(".Example.com", "example.COM"));
         assert!(!domain_covers("example.com", "badexample.com"));
         assert!(!domain_covers("cdn.example.com", "example.com"));
+        // Regression: `0.2.1` was taken as a parent domain of the host 192.0.2.1.
+        assert!(!domain_covers("0.2.1", "192.0.2.1"));
+        assert!(domain_covers("192.0.2.1", "192.0.2.1"));
+        assert!(check_cookie_domain("0.2.1").is_err());
     }
 
     #[test]
@@ -735,6 +766,18 @@ mod tests {
         a.max_age = Some(0);
         assert!(a.validate().unwrap_err().to_string().contains("Max-Age"));
         a.max_age = Some(3600);
+        // Regression: a Max-Age of 99999999999999 was printed for set-cookie and JSON and
+        // refused only for the cookie jar, under another option's name.
+        let long = CookieAttributes {
+            max_age: Some(MAX_COOKIE_AGE + 1),
+            ..CookieAttributes::default()
+        };
+        assert!(
+            long.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("400 days")
+        );
         a.expires = Some(1_767_290_400);
         a.domain = Some("example.com".into());
         a.validate().unwrap();

@@ -18,7 +18,7 @@ pub enum Error {
         fragment: String,
     },
     /// The URL's query already holds a CloudFront signing parameter \[R11\].
-    #[error("URL {} already has a {param:?} query parameter", quote(.url))]
+    #[error("URL {} already has the query parameter {param:?}", quote(.url))]
     UrlAlreadySigned {
         /// The URL as given.
         url: String,

@@ -613,6 +613,11 @@ mod parse {
     }
 
     pub(super) fn policy(bytes: &[u8]) -> Result<Policy> {
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            return Err(bad(
+                "starts with a UTF-8 byte-order mark, which would be signed as part of the policy; save the file without it (UTF-8 without BOM)",
+            ));
+        }
         let text = std::str::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text"))?;
         let root: Value =
             serde_json::from_str(text).map_err(|e| bad(format!("is not valid JSON: {e}")))?;
@@ -866,6 +871,15 @@ mod tests {
             let e = Policy::from_json(doc.as_bytes()).unwrap_err().to_string();
             assert!(e.contains(needle), "{doc}: {e}");
         }
+    }
+
+    /// Regression: a policy file saved with a byte-order mark was "not valid JSON: expected
+    /// value at line 1 column 1", which did not say why.
+    #[test]
+    fn policy_with_byte_order_mark_says_so() {
+        let doc = "\u{feff}{\"Statement\":[]}";
+        let e = Policy::from_json(doc.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("byte-order mark"), "{e}");
     }
 
     /// Regression: a policy with two "Resource" (or two "DateLessThan") names was accepted

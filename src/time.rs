@@ -60,6 +60,18 @@ pub fn parse_time(input: &str) -> Result<i64> {
         return Err(time_err(input, "is empty"));
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
+        if s.len() == 8
+            && let Ok(d) = NaiveDate::parse_from_str(s, "%Y%m%d")
+            && (1900..3000).contains(&chrono::Datelike::year(&d))
+        {
+            return Err(time_err(
+                input,
+                format!(
+                    "looks like the date {0} written without dashes; write it as {0} (or give Unix seconds, 10 digits)",
+                    d.format("%Y-%m-%d")
+                ),
+            ));
+        }
         let t = s
             .parse::<i64>()
             .map_err(|_| time_err(input, "is out of range"))?;
@@ -234,6 +246,8 @@ mod tests {
             ("1767312000.5", "whole number"),
             ("1.7e9", "whole number"),
             ("1767312000000", "milliseconds"),
+            // Regression: `--starts-at 20261201` was read as 1970-08-23 (Unix seconds).
+            ("20261201", "the date 2026-12-01 written without dashes"),
             ("02/01/2026", "ambiguous"),
             ("-5", "negative"),
             ("tomorrow", "not a time"),

@@ -124,20 +124,6 @@ fn host_of(url: &str) -> Option<&str> {
 /// [`Error::UrlCharacter`], [`Error::UrlFragment`], [`Error::UrlForm`],
 /// [`Error::UrlAlreadySigned`].
 pub fn check_url(url: &str) -> Result<Vec<Warning>> {
-    if let Some((what, position)) = first_bad_char(url) {
-        return Err(Error::UrlCharacter {
-            url: url.into(),
-            what: what.into(),
-            position,
-            encoded: percent_encode_bad(url),
-        });
-    }
-    if let Some(i) = url.find('#') {
-        return Err(Error::UrlFragment {
-            url: url.into(),
-            fragment: url[i..].into(),
-        });
-    }
     let form = |problem: &str| Error::UrlForm {
         url: url.into(),
         problem: problem.into(),
@@ -153,6 +139,20 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
             "has no scheme: it must start with https:// or http://",
         ));
     };
+    if let Some((what, position)) = first_bad_char(url) {
+        return Err(Error::UrlCharacter {
+            url: url.into(),
+            what: what.into(),
+            position,
+            encoded: percent_encode_bad(url),
+        });
+    }
+    if let Some(i) = url.find('#') {
+        return Err(Error::UrlFragment {
+            url: url.into(),
+            fragment: url[i..].into(),
+        });
+    }
     if !matches!(scheme, "http" | "https") {
         return Err(form(&format!(
             "has the scheme {scheme:?}; CloudFront signed URLs use http or https (lower case)"

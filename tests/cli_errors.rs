@@ -35,7 +35,7 @@ fn already_signed_parameters() {
         assert_refused(
             cfsign_rsa().arg(url),
             INPUT,
-            &format!("URL {url:?} already has a {param:?} query parameter"),
+            &format!("URL {url:?} already has the query parameter {param:?}"),
         );
     }
 }

@@ -332,3 +332,32 @@ fn a_huge_key_file_is_refused_at_1_mib() {
         stderr(&out)
     );
 }
+
+/// Regression: a list saved on Windows starts with a byte-order mark, and its first URL
+/// was refused as "a non-ASCII character at byte 0"; a `# comment` line was reported as
+/// "a raw space" instead of not being a URL.
+#[test]
+fn byte_order_mark_is_dropped_and_comments_are_not_urls() {
+    let out = cfsign_rsa()
+        .args(["--date-less-than", "1767290400"])
+        .write_stdin("\u{feff}https://d111111abcdef8.cloudfront.net/image.jpg\r\n# a comment\r\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{}\n",
+            vector("rsa-canned-plain-https")["signed_url"]
+                .as_str()
+                .unwrap()
+        )
+    );
+    assert!(
+        stderr(&out).starts_with(
+            "cfsign: line 2: URL \"# a comment\" has no scheme: it must start with https:// or http://\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

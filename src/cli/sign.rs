@@ -223,6 +223,12 @@ impl Job<'_> {
             notes.push((out.len(), Note::NotUtf8(n)));
             return true;
         };
+        // A byte-order mark starts many lists saved on Windows; it is no part of a URL.
+        let text = if n == 1 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
         let url = text.trim();
         !url.is_empty() && !self.sign_one(Some(n), url, out, notes)
     }
