@@ -554,6 +554,25 @@ pub(crate) struct SigningValues {
     pub(crate) hash_algorithm: Option<String>,
 }
 
+impl SigningValues {
+    /// The query parameter names of the values present, in [`url::SIGNING_PARAMETERS`]
+    /// order.
+    fn names_present(&self) -> Vec<&'static str> {
+        [
+            &self.expires,
+            &self.policy,
+            &self.signature,
+            &self.key_pair_id,
+            &self.hash_algorithm,
+        ]
+        .iter()
+        .zip(url::SIGNING_PARAMETERS)
+        .filter(|(v, _)| v.is_some())
+        .map(|(_, n)| n)
+        .collect()
+    }
+}
+
 /// A signed URL taken apart, byte-faithfully.
 #[derive(Debug, Clone)]
 pub(crate) struct SplitUrl {
@@ -991,14 +1010,32 @@ pub fn verify_url(signed_url: &str, keys: &TrustedKeys, ctx: RequestContext) -> 
 }
 
 /// Verifies signed cookies (name, value pairs; names are case-sensitive \[R17\]) for a
-/// request of `url`, as CloudFront would. Signing parameters in the URL's query are
-/// ignored here; the canned policy is rebuilt from `url` as given.
+/// request of `url`, as CloudFront would; the canned policy is rebuilt from `url` as given.
+///
+/// When `url` holds any signed-URL query parameter (`Expires`, `Policy`, `Signature`,
+/// `Key-Pair-Id`, `Hash-Algorithm`), CloudFront treats the request as a signed URL and
+/// does not look at the signed cookies ("Signed URLs take precedence over signed
+/// cookies", CloudFront Developer Guide, *Decide to use signed URLs or signed cookies*:
+/// <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-choosing-signed-urls-cookies.html>).
+/// So does this function: it returns [`verify_url`]'s verification of `url`, with a note
+/// that the cookies were ignored.
 pub fn verify_cookies(
     cookies: &[(String, String)],
     url: &str,
     keys: &TrustedKeys,
     ctx: RequestContext,
 ) -> Verification {
+    let in_query = split_signed_url(url).values.names_present();
+    if !in_query.is_empty() {
+        let mut v = verify_url(url, keys, ctx);
+        v.notes.push(format!(
+            "the cookies were ignored: the URL holds the signed-URL parameter{} {}, so CloudFront treats it as a signed URL and does not look at signed cookies; remove {} from the URL to use the cookies",
+            if in_query.len() > 1 { "s" } else { "" },
+            in_query.join(", "),
+            if in_query.len() > 1 { "them" } else { "it" },
+        ));
+        return v;
+    }
     let values = values_from_cookies(cookies);
     let (base, fragment) = match url.find('#') {
         Some(i) => (url[..i].to_string(), Some(url[i..].to_string())),

@@ -693,3 +693,67 @@ fn non_url_input_was_reported_as_missing_key() {
         assert_eq!(stderr, expected, "{args:?}");
     }
 }
+
+/// The vector's cookies as a `Cookie` header value.
+fn cookie_header(id: &str) -> String {
+    case(id)["cookies"]
+        .as_object()
+        .expect("cookies")
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().expect("str")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+// Broke: a --url holding Signature= was served on its valid cookies, but CloudFront treats
+// any URL with a signed-URL parameter as a signed URL and ignores the cookies.
+#[test]
+fn signed_url_parameters_in_the_url_did_not_take_precedence_over_cookies() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("cookies.json");
+    let c = case("rsa-cookies-custom-wildcard");
+    std::fs::write(
+        &file,
+        serde_json::json!({ "cookies": c["cookies"] }).to_string(),
+    )
+    .expect("write");
+    let note = "note:           the cookies were ignored: the URL holds the signed-URL parameter Signature, so CloudFront treats it as a signed URL and does not look at signed cookies; remove it from the URL to use the cookies";
+    let out = cfsign()
+        .args([
+            "verify",
+            "--url",
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4?Signature=x",
+            "--cookies-file",
+        ])
+        .arg(&file)
+        .args(["--public-key", RSA_PUB, "--at", AT])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        first_line(&stdout),
+        "403 MissingKey: Missing Key-Pair-Id query parameter or cookie value"
+    );
+    assert!(stdout.lines().any(|l| l == note), "{stdout}");
+
+    // A valid signed URL with cookies for another resource: the URL alone decides (serve).
+    let url = signed_url("rsa-canned-plain-https");
+    let out = cfsign()
+        .args(["verify", "--url", &url, "--cookie-header"])
+        .arg(cookie_header("rsa-cookies-custom-wildcard"))
+        .args(["--public-key", RSA_PUB, "--at", AT])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        first_line(&stdout),
+        "OK: CloudFront would serve this request"
+    );
+    assert!(
+        stdout.lines().any(|l| l
+            == "note:           the cookies were ignored: the URL holds the signed-URL parameters Expires, Signature, Key-Pair-Id, so CloudFront treats it as a signed URL and does not look at signed cookies; remove them from the URL to use the cookies"),
+        "{stdout}"
+    );
+}
