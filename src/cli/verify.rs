@@ -247,11 +247,11 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
     let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
     let result = match (&cookies, &args.signed_url, &args.url) {
         (Some(text), None, Some(url)) => {
-            let pairs = verify::parse_cookie_text(text).context("the cookies")?;
-            if pairs.is_empty() {
+            let entries = verify::parse_cookie_entries(text).context("the cookies")?;
+            if entries.is_empty() {
                 bail!("no cookies found in the cookie input; give name=value pairs");
             }
-            verify::verify_cookies(&pairs, url, &keys, ctx)
+            verify::verify_cookie_entries(&entries, url, &keys, ctx)
         }
         (Some(_), Some(_), _) => {
             bail!("give either a SIGNED_URL or cookies with --url, not both")
