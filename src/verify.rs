@@ -19,7 +19,9 @@
 //!    else `AccessDenied`.
 //!
 //! CloudFront documents the error codes but not the order between the two `Malformed`
-//! codes; cfsign checks the signature's encoding first.
+//! codes; cfsign checks the signature's encoding first. Nor does it document which value
+//! counts when a signing parameter (or cookie) is given twice: cfsign uses the first and
+//! adds a note naming the parameter, rather than guess a refusal code.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -579,6 +581,9 @@ pub(crate) struct SigningValues {
     pub(crate) signature: Option<String>,
     pub(crate) key_pair_id: Option<String>,
     pub(crate) hash_algorithm: Option<String>,
+    /// Names given more than once, as written (`Signature`, `CloudFront-Signature`), each
+    /// once, in order of their second appearance. The first value of each name is used.
+    pub(crate) duplicates: Vec<String>,
 }
 
 impl SigningValues {
@@ -632,6 +637,7 @@ pub(crate) fn split_signed_url(signed: &str) -> SplitUrl {
     let mut before = Vec::new();
     let mut appended = Vec::new();
     let mut seen_signing = false;
+    let mut duplicates: Vec<String> = Vec::new();
     for pair in query.split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let slot = match name {
@@ -647,6 +653,8 @@ pub(crate) fn split_signed_url(signed: &str) -> SplitUrl {
                 seen_signing = true;
                 if slot.is_none() {
                     *slot = Some(value.to_string());
+                } else if !duplicates.iter().any(|d| d == name) {
+                    duplicates.push(name.to_string());
                 }
             }
             None => {
@@ -659,6 +667,7 @@ pub(crate) fn split_signed_url(signed: &str) -> SplitUrl {
             }
         }
     }
+    values.duplicates = duplicates;
     let join = |pairs: &[&str]| {
         if pairs.is_empty() {
             head.to_string()
@@ -810,6 +819,11 @@ impl Check<'_> {
             result.notes.push(format!(
                 "the fragment {fragment:?} was ignored: clients never send it to CloudFront"
             ));
+        }
+        // Which of two values CloudFront uses is undocumented, so no refusal code can be
+        // justified: cfsign decides on the first and says so.
+        for name in &self.split.values.duplicates {
+            result.notes.push(duplicate_note(name));
         }
         result.verdict = match self.check(&mut result) {
             Ok(()) => Verdict::Serve,
@@ -993,6 +1007,15 @@ impl Check<'_> {
     }
 }
 
+/// The remark for a signing parameter (or cookie) given more than once. CloudFront does not
+/// document which value it uses, so the verdict (decided on the first value) may differ
+/// from CloudFront's; the fix is to give each once.
+pub(crate) fn duplicate_note(name: &str) -> String {
+    format!(
+        "{name} is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once"
+    )
+}
+
 /// The message of a library error without its variant prefix noise.
 fn error_problem(e: &crate::Error) -> String {
     match e {
@@ -1097,6 +1120,8 @@ pub(crate) fn values_from_cookies(cookies: &[(String, String)]) -> SigningValues
         };
         if slot.is_none() {
             *slot = Some(value.clone());
+        } else if !values.duplicates.contains(name) {
+            values.duplicates.push(name.clone());
         }
     }
     values

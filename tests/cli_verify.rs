@@ -874,3 +874,71 @@ fn cookie_path_domain_and_expiry_that_exclude_the_url_were_ignored() {
     );
     assert_eq!(code, 0);
 }
+
+// Broke: a signing parameter given twice was decided on the first value without a word
+// (serve with `&Signature=abc` appended, refuse with it placed first), in verify and inspect.
+#[test]
+fn duplicate_signing_parameter_was_decided_silently() {
+    let url = signed_url("rsa-canned-plain-https");
+    let note = "Signature is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once";
+    let (code, stdout, _) = verify(&format!("{url}&Signature=abc"), &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == format!("note:           {note}")),
+        "{stdout}"
+    );
+    let first = url.replace("Signature=", "Signature=abc&Signature=");
+    let (code, stdout, _) = verify(&first, &["--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let j: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(j["error_code"], "MalformedSignature");
+    assert_eq!(j["notes"], serde_json::json!([note]));
+    // Cookies: CloudFront-Signature twice in the Cookie header.
+    let header = cookie_header("rsa-cookies-custom-wildcard");
+    let out = cfsign()
+        .args([
+            "verify",
+            "--url",
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            "--public-key",
+            RSA_PUB,
+            "--key-pair-id",
+            ID,
+            "--at",
+            AT,
+            "--cookie-header",
+        ])
+        .arg(format!("{header}; CloudFront-Signature=abc"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "note:           CloudFront-Signature is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once"), "{stdout}");
+    // inspect lists it as a problem, in text and JSON.
+    let out = cfsign()
+        .args(["inspect", &format!("{url}&Signature=abc"), "--now", AT])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == format!("problem:        {note}")),
+        "{stdout}"
+    );
+    let out = cfsign()
+        .args(["inspect", &first, "--format", "json", "--now", AT])
+        .output()
+        .expect("run");
+    let j: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        j["problems"],
+        serde_json::json!([
+            note,
+            "Signature cannot be decoded (Invalid padding); it may be truncated"
+        ])
+    );
+}
