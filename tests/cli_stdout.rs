@@ -1,6 +1,6 @@
 //! verify, inspect and keygen when standard output is closed or full: a closed pipe is a
-//! quiet exit 0 (as `cfsign ... | head -1` expects), a full disk one error line and exit 2,
-//! never a panic.
+//! quiet exit (0, or for verify the verdict's status), a full disk one error line and
+//! exit 2, never a panic.
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
