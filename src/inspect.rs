@@ -100,6 +100,9 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
             "the fragment {f:?} is never sent to CloudFront (ignored)"
         ));
     }
+    for name in &v.duplicates {
+        out.problems.push(crate::verify::duplicate_note(name));
+    }
     if out.key_pair_id.as_deref().is_none_or(str::is_empty) {
         out.problems.push("no Key-Pair-Id".into());
     }

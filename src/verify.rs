@@ -19,7 +19,9 @@
 //!    else `AccessDenied`.
 //!
 //! CloudFront documents the error codes but not the order between the two `Malformed`
-//! codes; cfsign checks the signature's encoding first.
+//! codes; cfsign checks the signature's encoding first. Nor does it document which value
+//! counts when a signing parameter (or cookie) is given twice: cfsign uses the first and
+//! adds a note naming the parameter, rather than guess a refusal code.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -238,6 +240,20 @@ pub enum Reason {
         /// The policy's resource.
         resource: String,
     },
+    /// A signing cookie would not be sent with the URL: its `Path` or `Domain` does not
+    /// cover it, or (cookie jar) it has expired at the request time. CloudFront answers
+    /// as if the cookie were absent; `code` is that answer (`MissingKey` when
+    /// `CloudFront-Key-Pair-Id` is the one left out).
+    CookieNotSent {
+        /// The cookie's name, for example `CloudFront-Key-Pair-Id`.
+        cookie: String,
+        /// The attribute that leaves it out: `Path`, `Domain` or `expiry`.
+        attribute: &'static str,
+        /// Why, for example `Path=/videos/ does not cover /images/a.jpg`.
+        problem: String,
+        /// CloudFront's code for the request without the cookies left out.
+        code: ErrorCode,
+    },
 }
 
 impl Reason {
@@ -254,6 +270,7 @@ impl Reason {
             | Reason::BadExpires { .. }
             | Reason::PolicyEncoding { .. }
             | Reason::PolicyInvalid { .. } => ErrorCode::MalformedPolicy,
+            Reason::CookieNotSent { code, .. } => *code,
             _ => ErrorCode::AccessDenied,
         }
     }
@@ -284,6 +301,7 @@ impl Reason {
             Reason::NotYetValid { .. } => "not_yet_valid",
             Reason::IpOutsideRange { .. } => "ip_outside_range",
             Reason::ResourceMismatch { .. } => "resource_mismatch",
+            Reason::CookieNotSent { .. } => "cookie_not_sent",
         }
     }
 
@@ -343,6 +361,11 @@ impl Reason {
             Reason::ResourceMismatch { .. } => {
                 "request a URL the policy resource covers, or sign with a resource pattern that matches it".into()
             }
+            Reason::CookieNotSent { attribute, .. } => match *attribute {
+                "Path" => "set the cookies' Path to a prefix of the URL's path (cfsign cookies --cookie-path), or request a URL under it".into(),
+                "Domain" => "set the cookies' Domain to the URL's host or a parent of it (cfsign cookies --cookie-domain), or request that host".into(),
+                _ => "sign the cookies again with a later expiry (cfsign cookies --cookie-max-age), or leave the expiry out for session cookies".into(),
+            },
         }
     }
 }
@@ -406,6 +429,12 @@ impl fmt::Display for Reason {
                     "URL {url:?} is not matched by the policy resource {resource:?}"
                 )
             }
+            Reason::CookieNotSent {
+                cookie, problem, ..
+            } => write!(
+                f,
+                "the client would not send the cookie {cookie} with this URL: {problem}"
+            ),
         }
     }
 }
@@ -552,6 +581,28 @@ pub(crate) struct SigningValues {
     pub(crate) signature: Option<String>,
     pub(crate) key_pair_id: Option<String>,
     pub(crate) hash_algorithm: Option<String>,
+    /// Names given more than once, as written (`Signature`, `CloudFront-Signature`), each
+    /// once, in order of their second appearance. The first value of each name is used.
+    pub(crate) duplicates: Vec<String>,
+}
+
+impl SigningValues {
+    /// The query parameter names of the values present, in [`url::SIGNING_PARAMETERS`]
+    /// order.
+    fn names_present(&self) -> Vec<&'static str> {
+        [
+            &self.expires,
+            &self.policy,
+            &self.signature,
+            &self.key_pair_id,
+            &self.hash_algorithm,
+        ]
+        .iter()
+        .zip(url::SIGNING_PARAMETERS)
+        .filter(|(v, _)| v.is_some())
+        .map(|(_, n)| n)
+        .collect()
+    }
 }
 
 /// A signed URL taken apart, byte-faithfully.
@@ -586,6 +637,7 @@ pub(crate) fn split_signed_url(signed: &str) -> SplitUrl {
     let mut before = Vec::new();
     let mut appended = Vec::new();
     let mut seen_signing = false;
+    let mut duplicates: Vec<String> = Vec::new();
     for pair in query.split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let slot = match name {
@@ -601,6 +653,8 @@ pub(crate) fn split_signed_url(signed: &str) -> SplitUrl {
                 seen_signing = true;
                 if slot.is_none() {
                     *slot = Some(value.to_string());
+                } else if !duplicates.iter().any(|d| d == name) {
+                    duplicates.push(name.to_string());
                 }
             }
             None => {
@@ -613,6 +667,7 @@ pub(crate) fn split_signed_url(signed: &str) -> SplitUrl {
             }
         }
     }
+    values.duplicates = duplicates;
     let join = |pairs: &[&str]| {
         if pairs.is_empty() {
             head.to_string()
@@ -764,6 +819,11 @@ impl Check<'_> {
             result.notes.push(format!(
                 "the fragment {fragment:?} was ignored: clients never send it to CloudFront"
             ));
+        }
+        // Which of two values CloudFront uses is undocumented, so no refusal code can be
+        // justified: cfsign decides on the first and says so.
+        for name in &self.split.values.duplicates {
+            result.notes.push(duplicate_note(name));
         }
         result.verdict = match self.check(&mut result) {
             Ok(()) => Verdict::Serve,
@@ -947,6 +1007,15 @@ impl Check<'_> {
     }
 }
 
+/// The remark for a signing parameter (or cookie) given more than once. CloudFront does not
+/// document which value it uses, so the verdict (decided on the first value) may differ
+/// from CloudFront's; the fix is to give each once.
+pub(crate) fn duplicate_note(name: &str) -> String {
+    format!(
+        "{name} is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once"
+    )
+}
+
 /// The message of a library error without its variant prefix noise.
 fn error_problem(e: &crate::Error) -> String {
     match e {
@@ -991,14 +1060,32 @@ pub fn verify_url(signed_url: &str, keys: &TrustedKeys, ctx: RequestContext) -> 
 }
 
 /// Verifies signed cookies (name, value pairs; names are case-sensitive \[R17\]) for a
-/// request of `url`, as CloudFront would. Signing parameters in the URL's query are
-/// ignored here; the canned policy is rebuilt from `url` as given.
+/// request of `url`, as CloudFront would; the canned policy is rebuilt from `url` as given.
+///
+/// When `url` holds any signed-URL query parameter (`Expires`, `Policy`, `Signature`,
+/// `Key-Pair-Id`, `Hash-Algorithm`), CloudFront treats the request as a signed URL and
+/// does not look at the signed cookies ("Signed URLs take precedence over signed
+/// cookies", CloudFront Developer Guide, *Decide to use signed URLs or signed cookies*:
+/// <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-choosing-signed-urls-cookies.html>).
+/// So does this function: it returns [`verify_url`]'s verification of `url`, with a note
+/// that the cookies were ignored.
 pub fn verify_cookies(
     cookies: &[(String, String)],
     url: &str,
     keys: &TrustedKeys,
     ctx: RequestContext,
 ) -> Verification {
+    let in_query = split_signed_url(url).values.names_present();
+    if !in_query.is_empty() {
+        let mut v = verify_url(url, keys, ctx);
+        v.notes.push(format!(
+            "the cookies were ignored: the URL holds the signed-URL parameter{} {}, so CloudFront treats it as a signed URL and does not look at signed cookies; remove {} from the URL to use the cookies",
+            if in_query.len() > 1 { "s" } else { "" },
+            in_query.join(", "),
+            if in_query.len() > 1 { "them" } else { "it" },
+        ));
+        return v;
+    }
     let values = values_from_cookies(cookies);
     let (base, fragment) = match url.find('#') {
         Some(i) => (url[..i].to_string(), Some(url[i..].to_string())),
@@ -1033,9 +1120,167 @@ pub(crate) fn values_from_cookies(cookies: &[(String, String)]) -> SigningValues
         };
         if slot.is_none() {
             *slot = Some(value.clone());
+        } else if !values.duplicates.contains(name) {
+            values.duplicates.push(name.clone());
         }
     }
     values
+}
+
+/// A cookie read from a cookie input, with the attributes that input carries (a
+/// `Set-Cookie` line or a Netscape cookie jar); a `Cookie` header or JSON carries none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CookieEntry {
+    /// The cookie's name, as written.
+    pub name: String,
+    /// The cookie's value, as written.
+    pub value: String,
+    /// The domain: a `Set-Cookie` `Domain` attribute, or a jar's first column.
+    pub domain: Option<String>,
+    /// Whether the domain covers only that exact host (a jar line whose second column is
+    /// `FALSE`); `false` for a `Domain` attribute, which covers subdomains too.
+    pub host_only: bool,
+    /// The `Path` attribute, or a jar's third column.
+    pub path: Option<String>,
+    /// A jar's expiry column, Unix seconds; `None` for `0` (a session cookie) and for
+    /// other inputs.
+    pub expires: Option<i64>,
+}
+
+impl CookieEntry {
+    fn pair(name: String, value: String) -> Self {
+        CookieEntry {
+            name,
+            value,
+            ..Default::default()
+        }
+    }
+
+    /// Why a client would not send this cookie with `url` at `at` (Unix seconds), or
+    /// `None` when it would: (the attribute, the problem). Domain matching is RFC 6265's
+    /// ([`cookies::domain_covers`]); path matching is RFC 6265 5.1.4 (the cookie path is
+    /// the request path, or a prefix of it ending at a `/`).
+    pub fn not_sent(&self, url: &str, at: i64) -> Option<(&'static str, String)> {
+        let (host, path) = host_and_path(url);
+        if let Some(domain) = &self.domain {
+            let d = domain.strip_prefix('.').unwrap_or(domain);
+            let covers = if self.host_only {
+                d.eq_ignore_ascii_case(&host)
+            } else {
+                cookies::domain_covers(d, &host)
+            };
+            if !covers {
+                return Some((
+                    "Domain",
+                    format!("its domain {domain} does not cover the host {host}"),
+                ));
+            }
+        }
+        if let Some(p) = &self.path
+            && !path_covers(p, &path)
+        {
+            return Some(("Path", format!("its Path={p} does not cover {path}")));
+        }
+        if let Some(expires) = self.expires
+            && expires <= at
+        {
+            return Some((
+                "expiry",
+                format!(
+                    "it expired at {} (cookie jar expiry {expires}), before the request time {}",
+                    crate::time::format_utc(expires),
+                    crate::time::format_utc(at)
+                ),
+            ));
+        }
+        None
+    }
+}
+
+/// The host (lower case, without user info and port) and path (`/` when empty, without
+/// query or fragment) of a URL.
+fn host_and_path(url: &str) -> (String, String) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host);
+    (host.to_ascii_lowercase(), path.to_string())
+}
+
+/// RFC 6265 5.1.4 path-match.
+fn path_covers(cookie_path: &str, request_path: &str) -> bool {
+    request_path == cookie_path
+        || (request_path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/')
+                || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')))
+}
+
+/// Verifies signed cookies read with their attributes ([`parse_cookie_entries`]) for a
+/// request of `url`: a `CloudFront-*` cookie that the client would not send (its `Path`
+/// or `Domain` does not cover `url`, or its jar expiry is not after `ctx.at`) is left out,
+/// as CloudFront would never see it. When that leads to a refusal, the reason is
+/// [`Reason::CookieNotSent`] naming the first such cookie (in the order CloudFront
+/// checks: Key-Pair-Id, Signature, Expires, Policy, Hash-Algorithm) and the code CloudFront
+/// would answer without it; every cookie left out gets a note. Otherwise as
+/// [`verify_cookies`] (which also applies when `url` holds signed-URL parameters).
+pub fn verify_cookie_entries(
+    entries: &[CookieEntry],
+    url: &str,
+    keys: &TrustedKeys,
+    ctx: RequestContext,
+) -> Verification {
+    let pairs = |list: &[&CookieEntry]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|e| (e.name.clone(), e.value.clone()))
+            .collect()
+    };
+    let all: Vec<&CookieEntry> = entries.iter().collect();
+    if !split_signed_url(url).values.names_present().is_empty() {
+        return verify_cookies(&pairs(&all), url, keys, ctx);
+    }
+    let signing = [
+        cookies::KEY_PAIR_ID,
+        cookies::SIGNATURE,
+        cookies::EXPIRES,
+        cookies::POLICY,
+        cookies::HASH_ALGORITHM,
+    ];
+    let mut left_out: Vec<(&CookieEntry, &'static str, String)> = Vec::new();
+    let mut sent = Vec::new();
+    for e in entries {
+        match signing
+            .contains(&e.name.as_str())
+            .then(|| e.not_sent(url, ctx.at))
+            .flatten()
+        {
+            Some((attribute, problem)) => left_out.push((e, attribute, problem)),
+            None => sent.push(e),
+        }
+    }
+    let mut v = verify_cookies(&pairs(&sent), url, keys, ctx);
+    for (e, _, problem) in &left_out {
+        v.notes.push(format!(
+            "the cookie {} was left out: the client would not send it with this URL ({problem})",
+            e.name
+        ));
+    }
+    if let Verdict::Refuse(reason) = &v.verdict
+        && let Some((e, attribute, problem)) = signing
+            .iter()
+            .find_map(|n| left_out.iter().find(|(e, ..)| e.name == *n))
+    {
+        v.verdict = Verdict::Refuse(Reason::CookieNotSent {
+            cookie: e.name.clone(),
+            attribute,
+            problem: problem.clone(),
+            code: reason.code(),
+        });
+    }
+    v
 }
 
 /// Reads cookies from the forms `cfsign cookies` prints and browsers or tools export:
@@ -1048,6 +1293,19 @@ pub(crate) fn values_from_cookies(cookies: &[(String, String)]) -> SigningValues
 /// # Errors
 /// [`crate::Error::CookieHeader`] for a header line that is not `name=value` pairs.
 pub fn parse_cookie_text(text: &str) -> crate::Result<Vec<(String, String)>> {
+    Ok(parse_cookie_entries(text)?
+        .into_iter()
+        .map(|e| (e.name, e.value))
+        .collect())
+}
+
+/// Reads cookies as [`parse_cookie_text`] does, keeping the attributes a client uses to
+/// decide whether to send them: a `Set-Cookie` line's `Domain` and `Path`, a jar line's
+/// domain, include-subdomains flag, path and expiry (see [`CookieEntry`]).
+///
+/// # Errors
+/// As [`parse_cookie_text`].
+pub fn parse_cookie_entries(text: &str) -> crate::Result<Vec<CookieEntry>> {
     if let Ok(serde_json::Value::Object(root)) = serde_json::from_str(text.trim()) {
         let obj = match root.get("cookies") {
             Some(serde_json::Value::Object(c)) => c.clone(),
@@ -1055,7 +1313,10 @@ pub fn parse_cookie_text(text: &str) -> crate::Result<Vec<(String, String)>> {
         };
         return Ok(obj
             .iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .filter_map(|(k, v)| {
+                v.as_str()
+                    .map(|s| CookieEntry::pair(k.clone(), s.to_string()))
+            })
             .collect());
     }
     let mut out = Vec::new();
@@ -1071,16 +1332,47 @@ pub fn parse_cookie_text(text: &str) -> crate::Result<Vec<(String, String)>> {
         }
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() == 7 {
-            out.push((fields[5].to_string(), fields[6].to_string()));
+            out.push(CookieEntry {
+                name: fields[5].to_string(),
+                value: fields[6].to_string(),
+                domain: Some(fields[0].to_string()).filter(|d| !d.is_empty()),
+                host_only: fields[1].eq_ignore_ascii_case("FALSE"),
+                path: Some(fields[2].to_string()).filter(|p| !p.is_empty()),
+                expires: fields[4].trim().parse::<i64>().ok().filter(|&t| t != 0),
+            });
             continue;
         }
         let trimmed = line.trim();
         if trimmed.len() >= 11 && trimmed[..11].eq_ignore_ascii_case("set-cookie:") {
-            let first = trimmed[11..].split(';').next().unwrap_or_default();
-            out.extend(cookies::parse_cookie_header(first)?);
+            let mut parts = trimmed[11..].split(';');
+            let first = parts.next().unwrap_or_default();
+            let (mut domain, mut path) = (None, None);
+            for attr in parts {
+                let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
+                let v = v.trim();
+                if k.trim().eq_ignore_ascii_case("domain") && !v.is_empty() {
+                    domain = Some(v.to_string());
+                } else if k.trim().eq_ignore_ascii_case("path") && v.starts_with('/') {
+                    path = Some(v.to_string());
+                }
+            }
+            for (name, value) in cookies::parse_cookie_header(first)? {
+                out.push(CookieEntry {
+                    name,
+                    value,
+                    domain: domain.clone(),
+                    host_only: false,
+                    path: path.clone(),
+                    expires: None,
+                });
+            }
             continue;
         }
-        out.extend(cookies::parse_cookie_header(trimmed)?);
+        out.extend(
+            cookies::parse_cookie_header(trimmed)?
+                .into_iter()
+                .map(|(n, v)| CookieEntry::pair(n, v)),
+        );
     }
     Ok(out)
 }
@@ -1152,6 +1444,44 @@ mod tests {
                 "# Netscape HTTP Cookie File\n#HttpOnly_d1.net\tFALSE\t/\tTRUE\t0\tCloudFront-Expires\t5\nd1.net\tFALSE\t/\tTRUE\t0\tCloudFront-Key-Pair-Id\tK1\n"
             ).unwrap(),
             want
+        );
+    }
+
+    // Broke: Set-Cookie Domain/Path and jar columns were dropped, so verify could not
+    // tell that a client would not send the cookies.
+    #[test]
+    fn cookie_attributes_were_dropped_when_reading_cookies() {
+        let e = parse_cookie_entries(
+            "Set-Cookie: CloudFront-Expires=5; Domain=.example.com; Path=/v/; Secure\n",
+        )
+        .unwrap();
+        assert_eq!(e[0].domain.as_deref(), Some(".example.com"));
+        assert_eq!(e[0].path.as_deref(), Some("/v/"));
+        assert_eq!(e[0].not_sent("https://cdn.example.com/v/a", 0), None);
+        assert_eq!(
+            e[0].not_sent("https://cdn.example.com/va", 0)
+                .map(|(a, _)| a),
+            Some("Path")
+        );
+        let e =
+            parse_cookie_entries("d1.net\tFALSE\t/v\tTRUE\t100\tCloudFront-Expires\t5\n").unwrap();
+        assert_eq!(
+            (e[0].host_only, e[0].path.as_deref(), e[0].expires),
+            (true, Some("/v"), Some(100))
+        );
+        assert_eq!(e[0].not_sent("https://d1.net/v/a", 99), None);
+        assert_eq!(e[0].not_sent("https://D1.net:443/v", 99), None);
+        assert_eq!(
+            e[0].not_sent("https://d1.net/v/a", 100).map(|(a, _)| a),
+            Some("expiry")
+        );
+        assert_eq!(
+            e[0].not_sent("https://x.d1.net/v/a", 99).map(|(a, _)| a),
+            Some("Domain")
+        );
+        assert_eq!(
+            e[0].not_sent("https://d1.net/vx", 99).map(|(a, _)| a),
+            Some("Path")
         );
     }
 

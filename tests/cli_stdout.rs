@@ -1,6 +1,6 @@
 //! verify, inspect and keygen when standard output is closed or full: a closed pipe is a
-//! quiet exit 0 (as `cfsign ... | head -1` expects), a full disk one error line and exit 2,
-//! never a panic.
+//! quiet exit (0, or for verify the verdict's status), a full disk one error line and
+//! exit 2, never a panic.
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -95,4 +95,40 @@ fn full_stdout_panicked_in_verify_inspect_keygen() {
             "{args:?}"
         );
     }
+}
+
+// Broke: a refused URL into a closed pipe exited 0, hiding CloudFront's 403 from scripts.
+#[test]
+fn closed_stdout_pipe_lost_the_refuse_exit_status_of_verify() {
+    let tampered = format!("{URL}&x=1");
+    for format in ["text", "json"] {
+        let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        let args = s(&[
+            "verify",
+            &tampered,
+            "--public-key",
+            RSA_PUB,
+            "--at",
+            "1767280000",
+            "--format",
+            format,
+        ]);
+        let out = run_into_closed_pipe(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}");
+    }
+    // In a shell pipeline, as the tester ran it (whether or not `head -0` has left
+    // before the write, the status is the verdict's).
+    let script = format!(
+        "'{bin}' verify \"$1\" --public-key '{key}' --at 1767280000 | head -0; echo \"verify=${{PIPESTATUS[0]}}\" >&2",
+        bin = bin().display(),
+        key = RSA_PUB,
+    );
+    let out = Command::new("bash")
+        .args(["-c", &script, "bash", &tampered])
+        .output()
+        .expect("bash");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr, "verify=1\n");
 }

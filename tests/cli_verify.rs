@@ -693,3 +693,252 @@ fn non_url_input_was_reported_as_missing_key() {
         assert_eq!(stderr, expected, "{args:?}");
     }
 }
+
+/// The vector's cookies as a `Cookie` header value.
+fn cookie_header(id: &str) -> String {
+    case(id)["cookies"]
+        .as_object()
+        .expect("cookies")
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().expect("str")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+// Broke: a --url holding Signature= was served on its valid cookies, but CloudFront treats
+// any URL with a signed-URL parameter as a signed URL and ignores the cookies.
+#[test]
+fn signed_url_parameters_in_the_url_did_not_take_precedence_over_cookies() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("cookies.json");
+    let c = case("rsa-cookies-custom-wildcard");
+    std::fs::write(
+        &file,
+        serde_json::json!({ "cookies": c["cookies"] }).to_string(),
+    )
+    .expect("write");
+    let note = "note:           the cookies were ignored: the URL holds the signed-URL parameter Signature, so CloudFront treats it as a signed URL and does not look at signed cookies; remove it from the URL to use the cookies";
+    let out = cfsign()
+        .args([
+            "verify",
+            "--url",
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4?Signature=x",
+            "--cookies-file",
+        ])
+        .arg(&file)
+        .args(["--public-key", RSA_PUB, "--at", AT])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        first_line(&stdout),
+        "403 MissingKey: Missing Key-Pair-Id query parameter or cookie value"
+    );
+    assert!(stdout.lines().any(|l| l == note), "{stdout}");
+
+    // A valid signed URL with cookies for another resource: the URL alone decides (serve).
+    let url = signed_url("rsa-canned-plain-https");
+    let out = cfsign()
+        .args(["verify", "--url", &url, "--cookie-header"])
+        .arg(cookie_header("rsa-cookies-custom-wildcard"))
+        .args(["--public-key", RSA_PUB, "--at", AT])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        first_line(&stdout),
+        "OK: CloudFront would serve this request"
+    );
+    assert!(
+        stdout.lines().any(|l| l
+            == "note:           the cookies were ignored: the URL holds the signed-URL parameters Expires, Signature, Key-Pair-Id, so CloudFront treats it as a signed URL and does not look at signed cookies; remove them from the URL to use the cookies"),
+        "{stdout}"
+    );
+}
+
+/// Runs verify with the cookie file `text` for `url` (RSA key, at AT).
+fn verify_cookie_file(text: &str, url: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("cookies.txt");
+    std::fs::write(&file, text).expect("write");
+    let out = cfsign()
+        .args(["verify", "--url", url, "--cookies-file"])
+        .arg(&file)
+        .args(["--public-key", RSA_PUB, "--key-pair-id", ID, "--at", AT])
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf8"),
+    )
+}
+
+/// The wildcard cookie vector as jar lines with the given domain, flag, path and expiry.
+fn jar(domain: &str, subdomains: &str, path: &str, expiry: &str) -> String {
+    let c = case("rsa-cookies-custom-wildcard");
+    let mut out = String::from("# Netscape HTTP Cookie File\n");
+    for (k, v) in c["cookies"].as_object().expect("cookies") {
+        let v = v.as_str().expect("str");
+        out.push_str(&format!(
+            "{domain}\t{subdomains}\t{path}\tTRUE\t{expiry}\t{k}\t{v}\n"
+        ));
+    }
+    out
+}
+
+// Broke: cookies whose Path, Domain or jar expiry exclude the URL were verified as if the
+// client sent them (serve), though the client would send nothing and CloudFront answer 403.
+#[test]
+fn cookie_path_domain_and_expiry_that_exclude_the_url_were_ignored() {
+    const HOST: &str = "d111111abcdef8.cloudfront.net";
+    let url = format!("https://{HOST}/videos/a.mp4");
+    // The control: attributes that cover the URL serve, from a jar and from Set-Cookie.
+    let (code, stdout) = verify_cookie_file(&jar(HOST, "FALSE", "/videos/", "1767290400"), &url);
+    assert_eq!(
+        (code, first_line(&stdout)),
+        (0, "OK: CloudFront would serve this request")
+    );
+    for (text, want_first, want_fix) in [
+        (
+            jar(HOST, "FALSE", "/vids/", "0"),
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: its Path=/vids/ does not cover /videos/a.mp4",
+            "fix:            set the cookies' Path to a prefix of the URL's path (cfsign cookies --cookie-path), or request a URL under it",
+        ),
+        (
+            jar(HOST, "FALSE", "/videos/a.mp", "0"),
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: its Path=/videos/a.mp does not cover /videos/a.mp4",
+            "fix:            set the cookies' Path to a prefix of the URL's path (cfsign cookies --cookie-path), or request a URL under it",
+        ),
+        (
+            jar("cdn.example.com", "FALSE", "/", "0"),
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: its domain cdn.example.com does not cover the host d111111abcdef8.cloudfront.net",
+            "fix:            set the cookies' Domain to the URL's host or a parent of it (cfsign cookies --cookie-domain), or request that host",
+        ),
+        (
+            // Host-only (FALSE) for the parent: not sent to the distribution's host.
+            jar("cloudfront.net", "FALSE", "/", "0"),
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: its domain cloudfront.net does not cover the host d111111abcdef8.cloudfront.net",
+            "fix:            set the cookies' Domain to the URL's host or a parent of it (cfsign cookies --cookie-domain), or request that host",
+        ),
+        (
+            jar(HOST, "FALSE", "/", "1767279999"),
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: it expired at 2026-01-01T15:06:39Z (cookie jar expiry 1767279999), before the request time 2026-01-01T15:06:40Z",
+            "fix:            sign the cookies again with a later expiry (cfsign cookies --cookie-max-age), or leave the expiry out for session cookies",
+        ),
+        (
+            case("rsa-cookies-custom-wildcard")["cookies"]
+                .as_object()
+                .expect("cookies")
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "Set-Cookie: {k}={}; Path=/images/; Secure; HttpOnly\n",
+                        v.as_str().expect("str")
+                    )
+                })
+                .collect::<String>(),
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: its Path=/images/ does not cover /videos/a.mp4",
+            "fix:            set the cookies' Path to a prefix of the URL's path (cfsign cookies --cookie-path), or request a URL under it",
+        ),
+        (
+            case("rsa-cookies-custom-wildcard")["cookies"]
+                .as_object()
+                .expect("cookies")
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "Set-Cookie: {k}={}; Domain=example.com; Path=/\n",
+                        v.as_str().expect("str")
+                    )
+                })
+                .collect::<String>(),
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: its domain example.com does not cover the host d111111abcdef8.cloudfront.net",
+            "fix:            set the cookies' Domain to the URL's host or a parent of it (cfsign cookies --cookie-domain), or request that host",
+        ),
+    ] {
+        let (code, stdout) = verify_cookie_file(&text, &url);
+        assert_eq!(code, 1, "{text}\n{stdout}");
+        assert_eq!(first_line(&stdout), want_first, "{text}");
+        assert!(stdout.lines().any(|l| l == want_fix), "{stdout}");
+        assert!(
+            stdout.lines().any(|l| l.starts_with("note:           the cookie CloudFront-Signature was left out: the client would not send it with this URL (")),
+            "{stdout}"
+        );
+    }
+    // A Cookie header carries no attributes: unchanged (serves).
+    let (code, _) = verify_cookie_file(
+        &format!("Cookie: {}", cookie_header("rsa-cookies-custom-wildcard")),
+        &url,
+    );
+    assert_eq!(code, 0);
+}
+
+// Broke: a signing parameter given twice was decided on the first value without a word
+// (serve with `&Signature=abc` appended, refuse with it placed first), in verify and inspect.
+#[test]
+fn duplicate_signing_parameter_was_decided_silently() {
+    let url = signed_url("rsa-canned-plain-https");
+    let note = "Signature is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once";
+    let (code, stdout, _) = verify(&format!("{url}&Signature=abc"), &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == format!("note:           {note}")),
+        "{stdout}"
+    );
+    let first = url.replace("Signature=", "Signature=abc&Signature=");
+    let (code, stdout, _) = verify(&first, &["--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let j: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(j["error_code"], "MalformedSignature");
+    assert_eq!(j["notes"], serde_json::json!([note]));
+    // Cookies: CloudFront-Signature twice in the Cookie header.
+    let header = cookie_header("rsa-cookies-custom-wildcard");
+    let out = cfsign()
+        .args([
+            "verify",
+            "--url",
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            "--public-key",
+            RSA_PUB,
+            "--key-pair-id",
+            ID,
+            "--at",
+            AT,
+            "--cookie-header",
+        ])
+        .arg(format!("{header}; CloudFront-Signature=abc"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "note:           CloudFront-Signature is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once"), "{stdout}");
+    // inspect lists it as a problem, in text and JSON.
+    let out = cfsign()
+        .args(["inspect", &format!("{url}&Signature=abc"), "--now", AT])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == format!("problem:        {note}")),
+        "{stdout}"
+    );
+    let out = cfsign()
+        .args(["inspect", &first, "--format", "json", "--now", AT])
+        .output()
+        .expect("run");
+    let j: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        j["problems"],
+        serde_json::json!([
+            note,
+            "Signature cannot be decoded (Invalid padding); it may be truncated"
+        ])
+    );
+}

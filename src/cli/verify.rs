@@ -247,11 +247,11 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
     let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
     let result = match (&cookies, &args.signed_url, &args.url) {
         (Some(text), None, Some(url)) => {
-            let pairs = verify::parse_cookie_text(text).context("the cookies")?;
-            if pairs.is_empty() {
+            let entries = verify::parse_cookie_entries(text).context("the cookies")?;
+            if entries.is_empty() {
                 bail!("no cookies found in the cookie input; give name=value pairs");
             }
-            verify::verify_cookies(&pairs, url, &keys, ctx)
+            verify::verify_cookie_entries(&entries, url, &keys, ctx)
         }
         (Some(_), Some(_), _) => {
             bail!("give either a SIGNED_URL or cookies with --url, not both")
@@ -264,14 +264,21 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
             bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url")
         }
     };
+    // The verdict decides the exit status, even when the report cannot be written.
+    let code = if result.serves() { EXIT_OK } else { EXIT_INPUT };
     let mut out = std::io::stdout().lock();
-    match args.format {
+    let written = match args.format {
         Format::Json => writeln!(out, "{}", json_terminal_safe(&result.to_json().to_string())),
         Format::Text => print_text(&mut out, &result, ctx),
     }
-    .and_then(|()| out.flush())
-    .context("cannot write to standard output")?;
-    Ok(if result.serves() { EXIT_OK } else { EXIT_INPUT })
+    .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(code),
+        // `verify ... | head -0`: the reader left, but a script still needs the verdict
+        // (1 = CloudFront would answer 403), not the quiet 0 of a closed pipe.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+    }
 }
 
 fn print_text(out: &mut impl Write, v: &Verification, ctx: RequestContext) -> std::io::Result<()> {
