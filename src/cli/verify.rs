@@ -1,7 +1,7 @@
 //! `cfsign verify`: would CloudFront serve this signed URL (or cookie set), and if not, why.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -200,15 +200,13 @@ pub fn cookie_text(header: Option<&String>, file: Option<&PathBuf>) -> Result<Op
     let Some(path) = file else {
         return Ok(None);
     };
-    if path == Path::new("-") {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("cannot read cookies from standard input")?;
-        return Ok(Some(s));
-    }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read --cookies-file {}", path.display()))?;
+    let bytes = if path == Path::new("-") {
+        cfsign::key::read_small(std::io::stdin(), "cookies file", "standard input")?
+    } else {
+        cfsign::key::read_small_file(path, "cookies file")?
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("--cookies-file {}: is not UTF-8 text", path.display()))?;
     Ok(Some(text))
 }
 
