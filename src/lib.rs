@@ -12,7 +12,8 @@
 //! | build or read policy JSON | [`Policy`], [`Condition`], [`SourceIp`] |
 //! | CloudFront's base64 | [`encoding::encode`], [`encoding::decode`] |
 //! | parse times and durations | [`time::parse_time`], [`time::parse_duration`] |
-//! | check a signed URL or cookies as CloudFront would | [`verify::verify_url`], [`verify::verify_cookies`] |
+//! | check a signed URL or cookies as CloudFront would | [`verify::verify_url`], [`verify::verify_cookies`], [`verify::verify_cookie_entries`] (cookies with their Path/Domain) |
+//! | read key, policy and cookie files safely (at most 1 MiB) | [`key::read_small_file`] |
 //! | decode a signed URL without a key | [`inspect::inspect_url`] |
 //! | make a new key pair | [`PrivateKey::generate`], [`PrivateKey::to_pkcs8_pem`], [`PublicKey::to_pem`] |
 //!
