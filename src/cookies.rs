@@ -243,6 +243,16 @@ pub fn check_cookie_domain(domain: &str) -> Result<()> {
             "is a top-level domain (a public suffix): browsers refuse cookies for it",
         ));
     }
+    let lower = body.to_ascii_lowercase();
+    if body.parse::<std::net::Ipv4Addr>().is_err()
+        && let Some(suffix) = psl::suffix(lower.as_bytes())
+        && suffix.is_known()
+        && suffix.as_bytes() == lower.as_bytes()
+    {
+        return Err(err(
+            "is a public suffix (like co.uk or github.io): browsers refuse cookies for it; use your own registered domain",
+        ));
+    }
     if let Some(c) = body
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
@@ -709,6 +719,8 @@ mod tests {
             ".example.com",
             "d111111abcdef8.cloudfront.net",
             "127.0.0.1",
+            "example.co.uk",
+            "localhost",
         ] {
             assert!(check_cookie_domain(ok).is_ok(), "{ok}");
         }
@@ -716,6 +728,9 @@ mod tests {
             ("cloudfront.net", "shared domain"),
             // Regression: a public suffix such as `com` was accepted as a cookie domain.
             ("com", "top-level domain"),
+            // Regression: a multi-label public suffix was accepted as a cookie domain.
+            ("co.uk", "public suffix"),
+            ("github.io", "public suffix"),
             (".cloudfront.net", "shared domain"),
             ("*.cloudfront.net", "shared domain"),
             ("CloudFront.NET", "shared domain"),
