@@ -99,6 +99,12 @@ impl SourceIp {
         self.prefix
     }
 
+    /// Whether the address has bits set past the prefix (`192.0.2.1/24`): the policy
+    /// keeps it as written, but the range is that of `192.0.2.0/24`.
+    pub fn has_host_bits(&self) -> bool {
+        self.prefix < 32 && u32::from(self.addr) & (u32::MAX >> self.prefix) != 0
+    }
+
     /// Whether `ip` is inside this range.
     pub fn contains(&self, ip: Ipv4Addr) -> bool {
         let mask = if self.prefix == 0 {
@@ -756,6 +762,10 @@ mod tests {
         assert!(!r.contains("192.0.3.0".parse().unwrap()));
         assert!("10.1.2.3".parse::<SourceIp>().unwrap().is_non_public());
         assert!(!"192.0.2.1".parse::<SourceIp>().unwrap().is_non_public());
+        assert!("192.0.2.1/24".parse::<SourceIp>().unwrap().has_host_bits());
+        assert!(!"192.0.2.0/24".parse::<SourceIp>().unwrap().has_host_bits());
+        assert!(!"192.0.2.1".parse::<SourceIp>().unwrap().has_host_bits());
+        assert!(!"0.0.0.0/0".parse::<SourceIp>().unwrap().has_host_bits());
         // Regression: 0.0.0.0/0 (every viewer) was warned about as a private range.
         assert!(!"0.0.0.0/0".parse::<SourceIp>().unwrap().is_non_public());
         assert!("10.0.0.0/8".parse::<SourceIp>().unwrap().is_non_public());

@@ -604,3 +604,25 @@ fn dsa_key_is_named() {
         "dsa2048_pkcs8.pem: DSA keys are not accepted by CloudFront",
     );
 }
+
+/// Regression: `--ip-address 192.0.2.1/24` (host bits set) was signed without a word,
+/// though it reads as a single address while covering 256.
+#[test]
+fn ip_range_with_host_bits_warns_and_signs() {
+    let out = cfsign_rsa()
+        .args([
+            IMAGE_URL,
+            "--date-less-than",
+            "1767290400",
+            "--ip-address",
+            "192.0.2.10/24",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("&Signature="));
+    assert_eq!(
+        stderr(&out),
+        "cfsign: warning: --ip-address 192.0.2.10/24 has bits set past the /24 prefix: it is signed as written and covers the whole range; write the range's first address to make that plain\n"
+    );
+}

@@ -197,6 +197,14 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
             "--ip-address {ip} is a loopback or private range; CloudFront sees the viewer's public address, so requests will be refused"
         ));
     }
+    if let Some(ip) = ip_address
+        && ip.has_host_bits()
+    {
+        warn(&format!(
+            "--ip-address {ip} has bits set past the /{} prefix: it is signed as written and covers the whole range; write the range's first address to make that plain",
+            ip.prefix()
+        ));
+    }
     let condition = Condition {
         date_less_than,
         date_greater_than,
