@@ -942,3 +942,46 @@ fn duplicate_signing_parameter_was_decided_silently() {
         ])
     );
 }
+
+/// Regression: `verify -` and `inspect -` took `-` as the URL ("not an http(s) URL")
+/// instead of reading it from standard input, as the signing command does.
+#[test]
+fn dash_reads_the_signed_url_from_stdin() {
+    let url = signed_url("rsa-canned-plain-https");
+    let out = cfsign()
+        .args([
+            "verify",
+            "-",
+            "--public-key",
+            RSA_PUB,
+            "--key-pair-id",
+            ID,
+            "--at",
+            AT,
+        ])
+        .write_stdin(format!("\u{feff}{url}\r\n"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("OK: CloudFront would serve"));
+    let out = cfsign()
+        .args(["inspect", "-", "--format", "json"])
+        .write_stdin(url.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["key_pair_id"], ID);
+    let out = cfsign()
+        .args(["verify", "-", "--public-key", RSA_PUB])
+        .write_stdin("\n\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard input holds no URL"));
+}

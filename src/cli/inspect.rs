@@ -30,7 +30,8 @@ Exit status:
 /// Arguments of `cfsign inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The signed URL. With cookies, give --url instead.
+    /// The signed URL (`-`: the first line of standard input). With cookies, give --url
+    /// instead.
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
@@ -62,7 +63,9 @@ pub struct InspectArgs {
 }
 
 /// Runs `cfsign inspect` and returns the exit status.
-pub fn run(args: InspectArgs) -> Result<u8> {
+pub fn run(mut args: InspectArgs) -> Result<u8> {
+    args.signed_url =
+        super::verify::url_from_stdin(args.signed_url.take(), args.cookies_file.as_ref())?;
     let now = match &args.now {
         Some(w) => cfsign::time::parse_time(w).context("--now")?,
         None => cfsign::time::now(),

@@ -37,7 +37,8 @@ Exit status:
 /// Arguments of `cfsign verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The signed URL, exactly as the viewer requests it. With cookies, give --url instead.
+    /// The signed URL, exactly as the viewer requests it (`-`: the first line of standard
+    /// input). With cookies, give --url instead.
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
@@ -232,8 +233,30 @@ fn require_http_url(what: &str, input: &str) -> Result<()> {
     Ok(())
 }
 
+/// `-` as SIGNED_URL: the first non-blank line of standard input (`pbpaste | cfsign
+/// verify - ...`); anything else is returned as it is.
+pub fn url_from_stdin(
+    arg: Option<String>,
+    cookies_file: Option<&PathBuf>,
+) -> Result<Option<String>> {
+    if arg.as_deref() != Some("-") {
+        return Ok(arg);
+    }
+    if cookies_file.is_some_and(|p| p == Path::new("-")) {
+        bail!("SIGNED_URL - and --cookies-file - cannot both read standard input");
+    }
+    let bytes = cfsign::key::read_small(std::io::stdin(), "signed URL", "standard input")?;
+    let text = String::from_utf8_lossy(&bytes);
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty());
+    match line {
+        Some(l) => Ok(Some(l.trim_start_matches('\u{feff}').to_string())),
+        None => bail!("SIGNED_URL -: standard input holds no URL"),
+    }
+}
+
 /// Runs `cfsign verify` and returns the exit status.
-pub fn run(args: VerifyArgs) -> Result<u8> {
+pub fn run(mut args: VerifyArgs) -> Result<u8> {
+    args.signed_url = url_from_stdin(args.signed_url.take(), args.cookies_file.as_ref())?;
     if let Some(url) = &args.signed_url {
         require_http_url("SIGNED_URL", url)?;
     }
