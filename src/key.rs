@@ -153,7 +153,18 @@ fn format_err(source_name: &str, problem: impl Into<String>) -> Error {
 }
 
 /// Reads all PEM blocks, skipping `EC PARAMETERS`, and returns the first key block.
-fn first_block(bytes: &[u8], source_name: &str) -> Result<(pem::Pem, Option<ObjectIdentifier>)> {
+/// Reads all PEM blocks (skipping `EC PARAMETERS`) and returns the one block of the kind
+/// `wanted` accepts (a bundle may hold a certificate beside its key), or, when there is
+/// none, the first block, for an error that names what the file holds.
+///
+/// # Errors
+/// [`Error::KeyFormat`] for text that is not PEM, or for two blocks of the wanted kind
+/// (which key is meant is unclear).
+fn first_block(
+    bytes: &[u8],
+    source_name: &str,
+    wanted: fn(&str) -> bool,
+) -> Result<(pem::Pem, Option<ObjectIdentifier>)> {
     if bytes.first() == Some(&0x30) {
         return Err(format_err(
             source_name,
@@ -173,19 +184,37 @@ fn first_block(bytes: &[u8], source_name: &str) -> Result<(pem::Pem, Option<Obje
         .map_err(|e| format_err(source_name, format!("is not valid PEM ({e})")))?;
     let mut params_curve = None;
     let mut saw_params = false;
-    let mut key = None;
+    let mut key: Option<pem::Pem> = None;
+    let mut first_other = None;
     for block in blocks {
         if block.tag() == "EC PARAMETERS" {
             saw_params = true;
             params_curve = ObjectIdentifier::from_der(block.contents()).ok();
-        } else if key.is_none() {
-            key = Some(block);
+        } else if wanted(block.tag()) {
+            if let Some(previous) = key.replace(block) {
+                let mut a = previous.into_contents();
+                a.zeroize();
+                if let Some(b) = key.take() {
+                    let mut b = b.into_contents();
+                    b.zeroize();
+                }
+                return Err(format_err(
+                    source_name,
+                    "holds more than one key, so which one to use is unclear; give a file with one",
+                ));
+            }
+        } else if first_other.is_none() {
+            first_other = Some(block);
         } else {
             let mut extra = block.into_contents();
             extra.zeroize();
         }
     }
-    let key = key.ok_or_else(|| {
+    if let (Some(_), Some(other)) = (&key, first_other.take()) {
+        let mut extra = other.into_contents();
+        extra.zeroize();
+    }
+    let key = key.or(first_other).ok_or_else(|| {
         format_err(
             source_name,
             if saw_params {
@@ -236,7 +265,8 @@ impl PrivateKey {
     /// missing or wrong passphrase, [`Error::KeyUnsupported`] for keys CloudFront refuses
     /// (RSA other than 2048 bits, curves other than P-256, Ed25519) \[R12\].
     pub fn from_pem(bytes: &[u8], passphrase: Option<&[u8]>, source_name: &str) -> Result<Self> {
-        let (block, params_curve) = first_block(bytes, source_name)?;
+        let (block, params_curve) =
+            first_block(bytes, source_name, |tag| tag.ends_with("PRIVATE KEY"))?;
         let tag = block.tag().to_string();
         if block.headers().get("Proc-Type").is_some() {
             return Err(format_err(
@@ -423,7 +453,7 @@ impl PublicKey {
     /// for a private key or certificate, [`Error::KeyUnsupported`] for keys CloudFront
     /// refuses \[R12\].
     pub fn from_pem(bytes: &[u8], source_name: &str) -> Result<Self> {
-        let (block, _) = first_block(bytes, source_name)?;
+        let (block, _) = first_block(bytes, source_name, |tag| tag.ends_with("PUBLIC KEY"))?;
         let der = block.contents();
         let material = match block.tag() {
             "PUBLIC KEY" => {
@@ -656,6 +686,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("has no complete PEM block"), "{e}");
+    }
+
+    /// Regression: a file with two private keys signed with the first silently, and a
+    /// bundle with a certificate before its key was refused as "a certificate".
+    #[test]
+    fn bundles_pick_the_one_key_and_refuse_two() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+        let rsa = std::fs::read_to_string(format!("{dir}/keys/rsa2048_pkcs8.pem")).unwrap();
+        let ec = std::fs::read_to_string(format!("{dir}/keys/ec_p256_sec1.pem")).unwrap();
+        let cert = std::fs::read_to_string(format!("{dir}/rsa2048_cert.pem")).unwrap();
+        let public = std::fs::read_to_string(format!("{dir}/keys/rsa2048_public.pem")).unwrap();
+        let two = format!("{rsa}{ec}");
+        let e = PrivateKey::from_pem(two.as_bytes(), None, "two.pem").unwrap_err();
+        assert!(e.to_string().contains("more than one key"), "{e}");
+        let bundle = format!("{cert}{public}{rsa}");
+        let key = PrivateKey::from_pem(bundle.as_bytes(), None, "bundle.pem").unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::Rsa2048);
+        let public_after_key = format!("{rsa}{public}");
+        assert!(PublicKey::from_pem(public_after_key.as_bytes(), "p.pem").is_ok());
     }
 
     #[test]
