@@ -210,11 +210,17 @@ fn first_block(
             extra.zeroize();
         }
     }
-    if let (Some(_), Some(other)) = (&key, first_other.take()) {
-        let mut extra = other.into_contents();
-        extra.zeroize();
-    }
-    let key = key.or(first_other).ok_or_else(|| {
+    let key = match key {
+        Some(k) => {
+            if let Some(other) = first_other {
+                let mut extra = other.into_contents();
+                extra.zeroize();
+            }
+            Some(k)
+        }
+        None => first_other,
+    };
+    let key = key.ok_or_else(|| {
         format_err(
             source_name,
             if saw_params {
