@@ -127,8 +127,14 @@ pub fn warn(msg: &str) {
 
 /// Reads the reference time: `--now` or the clock.
 pub fn now(args: &TimeArgs) -> Result<i64> {
-    match &args.now {
-        Some(w) => cfsign::time::parse_time(w).context("--now"),
+    time_or_clock(args.now.as_deref(), "--now")
+}
+
+/// A reference-time option (`--now`, `--at`) parsed, or the system clock when absent;
+/// `option` names it in errors.
+pub fn time_or_clock(value: Option<&str>, option: &str) -> Result<i64> {
+    match value {
+        Some(w) => cfsign::time::parse_time(w).with_context(|| option.to_string()),
         None => Ok(cfsign::time::now()),
     }
 }

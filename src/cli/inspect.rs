@@ -66,10 +66,7 @@ pub struct InspectArgs {
 pub fn run(mut args: InspectArgs) -> Result<u8> {
     args.signed_url =
         super::verify::url_from_stdin(args.signed_url.take(), args.cookies_file.as_ref())?;
-    let now = match &args.now {
-        Some(w) => cfsign::time::parse_time(w).context("--now")?,
-        None => cfsign::time::now(),
-    };
+    let now = super::common::time_or_clock(args.now.as_deref(), "--now")?;
     let cookies =
         super::verify::cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
     let found = match (&cookies, &args.signed_url, &args.url) {

@@ -175,10 +175,7 @@ fn trusted_keys(args: &VerifyArgs) -> Result<TrustedKeys> {
 }
 
 fn context(args: &VerifyArgs) -> Result<RequestContext> {
-    let at = match &args.at {
-        Some(w) => cfsign::time::parse_time(w).context("--at")?,
-        None => cfsign::time::now(),
-    };
+    let at = super::common::time_or_clock(args.at.as_deref(), "--at")?;
     let client_ip = args
         .client_ip
         .as_deref()
