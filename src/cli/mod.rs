@@ -2,9 +2,11 @@
 //! once; never builds policies, JSON policies or base64 itself.
 
 mod common;
+mod completions;
 mod cookies;
 mod inspect;
 mod keygen;
+mod man;
 mod sign;
 mod verify;
 
@@ -84,6 +86,12 @@ enum Command {
     /// Create a key pair CloudFront accepts (RSA 2048 or ECDSA P-256) as PEM files.
     #[command(after_help = keygen::AFTER_HELP)]
     Keygen(keygen::KeygenArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = completions::AFTER_HELP)]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), for `man -l -` or a man1 directory.
+    #[command(after_help = man::AFTER_HELP)]
+    Man(man::ManArgs),
 }
 
 /// An error already reported to the user, carrying the exit status to use.
@@ -132,6 +140,8 @@ pub fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Keygen(args)) => keygen::run(args),
+        Some(Command::Completions(args)) => completions::run(args),
+        Some(Command::Man(args)) => man::run(args),
         None => {
             if cli.sign.urls.is_empty() && std::io::stdin().is_terminal() {
                 let _ = Cli::command().print_help();
