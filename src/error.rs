@@ -234,6 +234,29 @@ pub enum Error {
         /// The backend's reason.
         reason: String,
     },
+    /// A signing key held elsewhere (AWS KMS, a PKCS#11 token, Secrets Manager, SSM, an
+    /// external [`SigningKey`](crate::SigningKey)) could not be reached or used.
+    #[error("{source_name}: {problem}")]
+    SigningKey {
+        /// The key's source as the user named it (`kms:alias/cf`, a `pkcs11:` URI without
+        /// its PIN); never a credential.
+        source_name: String,
+        /// What went wrong.
+        problem: String,
+        /// How to fix it, when known.
+        fix: Option<String>,
+    },
+    /// The signing key cannot sign with the hash algorithm asked for (AWS KMS and many
+    /// tokens have no SHA-1).
+    #[error("the signing key {key} cannot sign with {hash}: it supports only {supported}")]
+    HashUnsupported {
+        /// The key, as its `Debug` shows it.
+        key: String,
+        /// The hash asked for.
+        hash: crate::HashAlgorithm,
+        /// The hashes it supports, for example `SHA256`.
+        supported: String,
+    },
     /// The cryptographic backend failed to sign or verify.
     #[error("signing failed: {reason}")]
     Crypto {
@@ -334,7 +357,14 @@ impl Error {
             Error::CookieHeader { .. } => {
                 "give name=value pairs separated by '; ', for example CloudFront-Expires=1767290400; CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F".into()
             }
-            Error::Read { .. } | Error::Crypto { .. } | Error::KeyGeneration { .. } => {
+            Error::SigningKey { fix: Some(fix), .. } => fix.clone(),
+            Error::HashUnsupported { .. } => {
+                "sign with SHA-256 (CloudFront accepts it, signalled with Hash-Algorithm=SHA256)".into()
+            }
+            Error::Read { .. }
+            | Error::Crypto { .. }
+            | Error::KeyGeneration { .. }
+            | Error::SigningKey { fix: None, .. } => {
                 return None;
             }
         })

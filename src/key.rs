@@ -109,12 +109,14 @@ impl fmt::Debug for PrivateKey {
     }
 }
 
+#[derive(Clone)]
 pub(crate) enum PublicMaterial {
     Rsa(Box<rsa::PublicKey>),
     EcP256(p256::ecdsa::VerifyingKey),
 }
 
 /// A public key CloudFront accepts (RSA 2048 or ECDSA P-256), for verification.
+#[derive(Clone)]
 pub struct PublicKey {
     pub(crate) material: PublicMaterial,
 }

@@ -15,6 +15,7 @@
 //! | check a signed URL or cookies as CloudFront would | [`verify::verify_url`], [`verify::verify_cookies`], [`verify::verify_cookie_entries`] (cookies with their Path/Domain) |
 //! | read key, policy and cookie files safely (at most 1 MiB) | [`key::read_small_file`] |
 //! | decode a signed URL without a key | [`inspect::inspect_url`] |
+//! | sign with a key held elsewhere (AWS KMS, an HSM, a signing service) | implement [`SigningKey`], then [`Signer::with_signing_key`] |
 //! | make a new key pair | [`PrivateKey::generate`], [`PrivateKey::to_pkcs8_pem`], [`PublicKey::to_pem`] |
 //!
 //! All times are Unix seconds (UTC) as `i64`. Rules cited as `[Rn]` are those of the
@@ -46,6 +47,7 @@ pub mod key;
 mod openssl_backend;
 pub mod policy;
 pub mod sign;
+pub mod signing_key;
 pub mod time;
 pub mod url;
 pub mod verify;
@@ -55,4 +57,5 @@ pub use error::{Error, Result};
 pub use key::{Backend, KeyAlgorithm, PrivateKey, PublicKey};
 pub use policy::{Condition, Policy, PolicyMode, PolicyType, RawPolicy, SourceIp, Statement};
 pub use sign::{HashAlgorithm, KeyPairId, Signer};
+pub use signing_key::SigningKey;
 pub use url::{SignedUrl, UrlPolicy, Warning};

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use sha1::Sha1;
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::encoding;
 use crate::error::{Error, Result};
 use crate::key::{KeyAlgorithm, PrivateKey, PrivateMaterial, PublicKey, PublicMaterial};
+use crate::signing_key::{self, SigningKey};
 
 /// The digest signed over the policy bytes \[R13\]-\[R15\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -186,10 +188,12 @@ pub fn verify_bytes(
 ///
 /// Build it once and reuse it: parsing the key is the slow part. A `Signer` is `Send`
 /// and `Sync`, so threads can share one. Signing URLs is in
-/// [`Signer::sign_url`](crate::Signer::sign_url).
-#[derive(Debug)]
+/// [`Signer::sign_url`](crate::Signer::sign_url). The key is any [`SigningKey`]: a
+/// [`PrivateKey`] ([`Signer::new`]) or one held elsewhere
+/// ([`Signer::with_signing_key`]).
+#[derive(Debug, Clone)]
 pub struct Signer {
-    key: PrivateKey,
+    key: Arc<dyn SigningKey>,
     key_pair_id: KeyPairId,
     hash: HashAlgorithm,
 }
@@ -198,7 +202,24 @@ impl Signer {
     /// A signer using the key type's default hash ([`HashAlgorithm::default_for`]):
     /// SHA-1 for RSA, SHA-256 for ECDSA.
     pub fn new(key: PrivateKey, key_pair_id: KeyPairId) -> Self {
-        let hash = HashAlgorithm::default_for(key.algorithm());
+        Self::with_signing_key(Arc::new(key), key_pair_id)
+    }
+
+    /// A signer with any [`SigningKey`] (a KMS key, a PKCS#11 token, your own), using
+    /// the key type's default hash when the key supports it, else the first hash it
+    /// supports ([`signing_key::default_hash`]): SHA-256 for a KMS key.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), cfsign::Error> {
+    /// use std::sync::Arc;
+    /// use cfsign::{KeyPairId, PrivateKey, Signer};
+    /// let key = PrivateKey::from_pem_file(std::path::Path::new("keys/private_key.pem"), None)?;
+    /// let signer = Signer::with_signing_key(Arc::new(key), KeyPairId::new("KDEMOEXAMPLE01")?);
+    /// assert_eq!(signer.hash_algorithm(), cfsign::HashAlgorithm::Sha1);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_signing_key(key: Arc<dyn SigningKey>, key_pair_id: KeyPairId) -> Self {
+        let hash = signing_key::default_hash(key.as_ref());
         Signer {
             key,
             key_pair_id,
@@ -206,10 +227,33 @@ impl Signer {
         }
     }
 
-    /// The same signer with another hash algorithm.
+    /// The same signer with another hash algorithm. A hash the key does not support is
+    /// refused when signing ([`Error::HashUnsupported`]); check first with
+    /// [`Signer::check_hash`].
     pub fn with_hash_algorithm(mut self, hash: HashAlgorithm) -> Self {
         self.hash = hash;
         self
+    }
+
+    /// Checks that the key can sign with the signer's hash algorithm.
+    ///
+    /// # Errors
+    /// [`Error::HashUnsupported`] naming the hashes the key supports.
+    pub fn check_hash(&self) -> Result<()> {
+        if self.key.supports(self.hash) {
+            return Ok(());
+        }
+        let supported: Vec<&str> = self
+            .key
+            .supported_hashes()
+            .iter()
+            .map(|h| h.as_str())
+            .collect();
+        Err(Error::HashUnsupported {
+            key: format!("{:?}", self.key),
+            hash: self.hash,
+            supported: supported.join(", "),
+        })
     }
 
     /// The key pair ID.
@@ -232,12 +276,19 @@ impl Signer {
         self.key.public_key()
     }
 
+    /// The signing key.
+    pub fn signing_key(&self) -> &Arc<dyn SigningKey> {
+        &self.key
+    }
+
     /// Signs policy bytes and returns the signature in CloudFront base64 \[R8\].
     ///
     /// # Errors
-    /// [`Error::Crypto`] if the backend fails.
+    /// [`Error::HashUnsupported`] when the key cannot sign with the signer's hash; else
+    /// what the key's [`SigningKey::sign`] returns ([`Error::Crypto`] for a local key).
     pub fn sign_policy(&self, policy: &[u8]) -> Result<String> {
-        let raw = sign_bytes(&self.key, self.hash, policy)?;
+        self.check_hash()?;
+        let raw = self.key.sign(self.hash, policy)?;
         if raw.is_empty() {
             return Err(Error::Crypto {
                 reason: "the backend returned an empty signature".into(),
