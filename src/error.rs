@@ -263,6 +263,26 @@ pub enum Error {
         /// The backend's reason.
         reason: String,
     },
+    /// A response-header override (a download name, a content type) cannot be used: see
+    /// [`crate::response`].
+    #[error("{what} {} {problem}", quote(.value))]
+    ResponseOverride {
+        /// What was given: `download name` or `content type`.
+        what: String,
+        /// The value as given.
+        value: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The URL's query already holds a parameter cfsign was asked to add (S3 would see
+    /// two values): see [`crate::response`].
+    #[error("URL {} already has the query parameter {param}", quote(.url))]
+    UrlHasParameter {
+        /// The URL as given.
+        url: String,
+        /// The parameter, for example `response-content-disposition`.
+        param: String,
+    },
 }
 
 impl Error {
@@ -356,6 +376,15 @@ impl Error {
             }
             Error::CookieHeader { .. } => {
                 "give name=value pairs separated by '; ', for example CloudFront-Expires=1767290400; CloudFront-Key-Pair-Id=K2JCJMDEHXQW5F".into()
+            }
+            Error::ResponseOverride { what, .. } if what == "content type" => {
+                "give a media type such as application/pdf or \"text/plain; charset=utf-8\"".into()
+            }
+            Error::ResponseOverride { .. } => {
+                "give the file name as the user should see it, on one line, for example \"Q3 report (final).pdf\"; cfsign encodes it".into()
+            }
+            Error::UrlHasParameter { param, .. } => {
+                format!("remove {param} from the URL: cfsign adds it, encoded, before signing")
             }
             Error::SigningKey { fix: Some(fix), .. } => fix.clone(),
             Error::HashUnsupported { .. } => {

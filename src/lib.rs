@@ -16,6 +16,7 @@
 //! | read key, policy and cookie files safely (at most 1 MiB) | [`key::read_small_file`] |
 //! | decode a signed URL without a key | [`inspect::inspect_url`] |
 //! | sign with a key held elsewhere (AWS KMS, an HSM, a signing service) | implement [`SigningKey`], then [`Signer::with_signing_key`] |
+//! | download under a chosen name, or set the `Content-Type` (S3 origins) | [`response::ResponseOverrides`], applied to the URL before signing |
 //! | make a new key pair | [`PrivateKey::generate`], [`PrivateKey::to_pkcs8_pem`], [`PublicKey::to_pem`] |
 //!
 //! All times are Unix seconds (UTC) as `i64`. Rules cited as `[Rn]` are those of the
@@ -46,6 +47,7 @@ pub mod key;
 #[cfg(feature = "openssl")]
 mod openssl_backend;
 pub mod policy;
+pub mod response;
 pub mod sign;
 pub mod signing_key;
 pub mod time;
