@@ -292,50 +292,47 @@ fn resource_host(resource: &str) -> Option<&str> {
     Some(host.split(':').next().unwrap_or(host))
 }
 
-/// The default cookie `Path` for a resource: the directory of its path, up to the first
-/// wildcard or query. `https://d1.net/videos/*` gives `/videos/`,
+/// The default cookie `Path` for a resource: the directory of the resource's literal
+/// start, up to its first wildcard or query. `https://d1.net/videos/*` gives `/videos/`,
 /// `https://d1.net/videos/a.mp4` gives `/videos/`, `https://d1.net/vid*` gives `/`.
-/// When the path cannot be told (`*`, a host wildcard that spans the path, a path a
-/// cookie attribute cannot carry), it is `/`.
+///
+/// CloudFront matches the resource as one string, and a `*` may cross from the host into
+/// the path (Developer Guide, custom policy `Resource`: wildcards "anywhere in the
+/// string"). So when a wildcard comes before the path (`*game_download.zip*`,
+/// `*d111111abcdef8.cloudfront.net/*`, `https://*/game_download.zip`,
+/// `https://d111111abcdef?.cloudfront.net/*`, `*://d1.net/videos/*`) the path of a
+/// matching URL is unknown and the default is `/`: the cookies then go with every request
+/// to the host, and CloudFront decides with the policy. The Guide's own default without a
+/// `Path` attribute is the path of the URL that set the cookie, which rarely covers the
+/// files meant. `/` also when the directory holds characters a cookie attribute cannot
+/// carry.
 ///
 /// ```
 /// assert_eq!(cfsign::cookies::default_path("https://d1.net/videos/*"), "/videos/");
+/// assert_eq!(cfsign::cookies::default_path("https://*/videos/*"), "/");
 /// assert_eq!(cfsign::cookies::default_path("*"), "/");
 /// ```
 pub fn default_path(resource: &str) -> String {
-    let root = || "/".to_string();
-    let Some((_, rest)) = resource.split_once("://") else {
-        return root();
-    };
-    let Some(start) = rest.find('/') else {
-        return root();
-    };
-    if rest[..start].contains('?') {
-        return root();
+    let dir = literal_path(resource).and_then(|p| p.rfind('/').map(|i| &p[..=i]));
+    match dir {
+        Some(d)
+            if d.chars()
+                .all(|c| c.is_ascii_graphic() && c != ';' && c != ',') =>
+        {
+            d.to_string()
+        }
+        _ => "/".to_string(),
     }
-    let path = &rest[start..];
-    let prefix = &path[..path.find(['*', '?']).unwrap_or(path.len())];
-    let dir = match prefix.rfind('/') {
-        Some(i) => &prefix[..=i],
-        None => return root(),
-    };
-    let carryable = dir
-        .chars()
-        .all(|c| c.is_ascii_graphic() && c != ';' && c != ',');
-    if carryable { dir.to_string() } else { root() }
 }
 
 /// The literal start of a resource's path, up to the first wildcard or query
-/// (`/videos/` for `https://d1.net/videos/*`); `None` when the host holds a wildcard or
-/// there is no `scheme://host/` part.
+/// (`/videos/` for `https://d1.net/videos/*`); `None` when a wildcard comes before the
+/// path (in the scheme or host) or there is no `scheme://host/` part.
 fn literal_path(resource: &str) -> Option<&str> {
-    let (_, rest) = resource.split_once("://")?;
+    let literal = &resource[..resource.find(['*', '?']).unwrap_or(resource.len())];
+    let (_, rest) = literal.split_once("://")?;
     let start = rest.find('/')?;
-    if rest[..start].contains(['*', '?']) {
-        return None;
-    }
-    let path = &rest[start..];
-    Some(&path[..path.find(['*', '?']).unwrap_or(path.len())])
+    Some(&rest[start..])
 }
 
 /// What to sign cookies with: the conditions, the policy type and the cookie attributes.
@@ -612,12 +609,16 @@ impl Signer {
     /// not cover the host; [`Error::CookieTooLong`]; [`Error::Crypto`].
     pub fn sign_cookies(&self, resource: &str, request: &CookiePolicy) -> Result<SignedCookies> {
         let is_pattern = resource.contains('*');
-        let warnings = if is_pattern || request.mode == PolicyMode::Custom {
+        let mut warnings = if is_pattern || request.mode == PolicyMode::Custom {
             policy::check_resource(resource)?;
             Vec::new()
         } else {
             crate::url::check_url(resource)?
         };
+        warnings.extend(Warning::grants_everything(Some(resource)));
+        if request.attributes.secure && resource.starts_with("http://") {
+            warnings.push(Warning::SecureCookieOverHttp);
+        }
         request.condition.validate()?;
         request.attributes.validate()?;
         if let (Some(domain), Some(host)) = (&request.attributes.domain, resource_host(resource))
@@ -704,7 +705,14 @@ mod tests {
             ("https://d1.net", "/"),
             ("https://d1.net*", "/"),
             ("https://d1.net?x=/a/", "/"),
-            ("*://*.example.com/hls/live/*", "/hls/live/"),
+            // Regression: a wildcard before the path can cross into it (the Guide matches
+            // the resource as one string), so the path of a matching URL is unknown.
+            ("*://*.example.com/hls/live/*", "/"),
+            ("https://*/videos/*", "/"),
+            ("*game_download.zip*", "/"),
+            ("*d111111abcdef8.cloudfront.net/*", "/"),
+            ("https://*.zip", "/"),
+            ("https://d111111abcdef?.cloudfront.net/*", "/"),
             ("*", "/"),
             ("https://d1.net/a;b/*", "/"),
         ] {

@@ -144,7 +144,7 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
                     match Policy::from_json(&bytes) {
                         Ok(p) => {
                             let c = p.condition();
-                            out.resource = Some(p.resource().to_string());
+                            out.resource = p.resource().map(str::to_string);
                             out.date_less_than = Some(c.date_less_than);
                             out.date_greater_than = c.date_greater_than;
                             out.ip_address = c.ip_address.map(|ip| ip.to_string());

@@ -240,7 +240,10 @@ impl Condition {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     /// `Resource`: the exact URL (canned), or a pattern with `*` and `?` (custom) \[R5\].
-    pub resource: String,
+    /// `None` only for a custom policy read from a document without `Resource`, which the
+    /// Developer Guide allows: such a policy covers every object of every distribution
+    /// that trusts the key.
+    pub resource: Option<String>,
     /// `Condition`.
     pub condition: Condition,
 }
@@ -257,7 +260,18 @@ impl Policy {
     pub fn new(resource: impl Into<String>, condition: Condition) -> Self {
         Policy {
             statement: Statement {
-                resource: resource.into(),
+                resource: Some(resource.into()),
+                condition,
+            },
+        }
+    }
+
+    /// A custom policy without `Resource`: it covers every object of every distribution
+    /// that trusts the key (Developer Guide, *Create a signed URL using a custom policy*).
+    pub fn without_resource(condition: Condition) -> Self {
+        Policy {
+            statement: Statement {
+                resource: None,
                 condition,
             },
         }
@@ -268,9 +282,9 @@ impl Policy {
         Policy::new(url, Condition::expires(expires))
     }
 
-    /// The resource.
-    pub fn resource(&self) -> &str {
-        &self.statement.resource
+    /// The resource; `None` for a policy without `Resource` (it covers everything).
+    pub fn resource(&self) -> Option<&str> {
+        self.statement.resource.as_deref()
     }
 
     /// The condition.
@@ -291,10 +305,15 @@ impl Policy {
     /// ```
     pub fn to_json(&self) -> String {
         let c = &self.statement.condition;
-        let mut out = String::with_capacity(self.statement.resource.len() + 160);
-        out.push_str(r#"{"Statement":[{"Resource":"#);
-        push_json_string(&mut out, &self.statement.resource);
-        out.push_str(r#","Condition":{"DateLessThan":{"AWS:EpochTime":"#);
+        let resource = self.statement.resource.as_deref();
+        let mut out = String::with_capacity(resource.map_or(0, str::len) + 160);
+        out.push_str(r#"{"Statement":[{"#);
+        if let Some(r) = resource {
+            out.push_str(r#""Resource":"#);
+            push_json_string(&mut out, r);
+            out.push(',');
+        }
+        out.push_str(r#""Condition":{"DateLessThan":{"AWS:EpochTime":"#);
         out.push_str(&c.date_less_than.to_string());
         out.push('}');
         if let Some(start) = c.date_greater_than {
@@ -322,9 +341,10 @@ impl Policy {
         parse::policy(bytes)
     }
 
-    /// Whether this policy's resource covers `url` (CloudFront's wildcard matching) \[R5\].
+    /// Whether this policy's resource covers `url` (CloudFront's wildcard matching) \[R5\];
+    /// a policy without `Resource` covers every URL.
     pub fn covers(&self, url: &str) -> bool {
-        resource_matches(&self.statement.resource, url)
+        self.resource().is_none_or(|r| resource_matches(r, url))
     }
 }
 
@@ -377,9 +397,16 @@ pub fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
-/// Checks a policy resource pattern \[R5\]: `*`, or a scheme of `http`, `https` or one
-/// with `*` in it (`*`, `http*`), followed by `://` and a host; no characters a URL may
-/// not hold \[R11\].
+/// Checks a policy resource pattern \[R5\].
+///
+/// The Developer Guide (*Create a signed URL using a custom policy*, "Values that you
+/// specify in the policy statement", `Resource`): "The value must begin with `http://`,
+/// `https://`, or `*`", and `*` (zero or more characters) or `?` (exactly one) may appear
+/// "anywhere in the string". So `*game_download.zip*`, `*d111111abcdef8.cloudfront.net/*`,
+/// `https://*.zip` and `https://d111111abcdef?.cloudfront.net/*` are all valid. A scheme
+/// pattern that can only be `http` or `https` (`http*://`, as in the cross-checked vectors)
+/// is accepted too. Refused: characters a URL may not hold \[R11\], a `#fragment`, and an
+/// `http://` or `https://` value without a host.
 ///
 /// # Errors
 /// [`Error::Resource`] saying what is wrong.
@@ -388,87 +415,115 @@ pub fn check_resource(resource: &str) -> Result<()> {
         resource: resource.into(),
         problem,
     };
-    if resource == "*" {
-        return Ok(());
-    }
     if let Some((what, pos)) = crate::url::first_bad_char(resource) {
         return Err(err(format!("has {what} at byte {pos}")));
     }
     if resource.contains('#') {
         return Err(err("has a fragment (#)".into()));
     }
-    let Some((scheme, rest)) = resource.split_once("://") else {
-        return Err(err("does not start with http://, https:// or *://".into()));
-    };
-    let scheme_ok = matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
-        || (scheme.contains('*')
-            && (glob(scheme.as_bytes(), b"https") || glob(scheme.as_bytes(), b"http")));
-    if !scheme_ok {
-        return Err(err(format!(
-            "has the scheme {scheme:?}; CloudFront serves http and https"
-        )));
+    if resource.starts_with('*') {
+        return Ok(());
     }
+    let rest = match resource.split_once("://") {
+        Some(("http" | "https", rest)) => rest,
+        Some((scheme, rest))
+            if has_wildcard(scheme) && (glob(scheme, "https") || glob(scheme, "http")) =>
+        {
+            rest
+        }
+        Some((scheme, _)) if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") => {
+            return Err(err(format!(
+                "has the scheme {scheme:?}; write it in lower case (URLs are matched character by character)"
+            )));
+        }
+        Some((scheme, _)) if !has_wildcard(scheme) => {
+            return Err(err(format!(
+                "has the scheme {scheme:?}; CloudFront serves http and https"
+            )));
+        }
+        _ => {
+            return Err(err("does not begin with http://, https:// or *".into()));
+        }
+    };
     if rest.is_empty() || rest.starts_with('/') {
         return Err(err("has no host".into()));
     }
     Ok(())
 }
 
-/// CloudFront's wildcard matching of a policy resource against a URL \[R5\]: `*` matches
-/// zero or more characters and `?` exactly one, within a section. The sections are the
-/// scheme, the host (with port) and the rest (path and query). A pattern of `*` alone
-/// matches every URL; a `*` at the end of the host section also matches any rest.
+/// CloudFront's wildcard matching of a policy resource against a URL \[R5\]: the whole
+/// resource is matched against the whole URL as one string, `*` matching zero or more
+/// characters and `?` exactly one, "anywhere in the string" (Developer Guide, *Create a
+/// signed URL using a custom policy*, `Resource`). A `*` may cross from the host into the
+/// path (`https://*/game_download.zip` matches `https://d1.net/a/game_download.zip`), and a
+/// `*` in the URL itself is matched like any other character. Matching is
+/// case-sensitive.
 pub fn resource_matches(pattern: &str, url: &str) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    let (Some((p_scheme, p_rest)), Some((u_scheme, u_rest))) =
-        (pattern.split_once("://"), url.split_once("://"))
-    else {
-        return pattern == url;
-    };
-    if !glob(p_scheme.as_bytes(), u_scheme.as_bytes()) {
-        return false;
-    }
-    let (p_host, p_tail) = split_host(p_rest);
-    let (u_host, u_tail) = split_host(u_rest);
-    if p_tail.is_empty() && p_host.ends_with('*') {
-        // `https://*` or `https://d111.cloudfront.net*`: the host's trailing star also
-        // covers everything after it.
-        return glob(p_host.as_bytes(), u_host.as_bytes()) || {
-            let joined = format!("{u_host}{u_tail}");
-            glob(p_host.as_bytes(), joined.as_bytes())
-        };
-    }
-    glob(p_host.as_bytes(), u_host.as_bytes()) && glob(p_tail.as_bytes(), u_tail.as_bytes())
+    glob(pattern, url)
 }
 
-fn split_host(rest: &str) -> (&str, &str) {
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    rest.split_at(end)
-}
-
-/// Glob matching with `*` (any run) and `?` (one byte), iterative with backtracking to
-/// the last star: linear in practice, no recursion.
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
+/// Glob matching of `pattern` against all of `text`: `*` matches any run of characters
+/// (including none, and including `*` itself), `?` exactly one character, anything else
+/// itself. The standard two-pointer algorithm: on a mismatch it backtracks to the last
+/// `*` and lets it take one more character, so it runs in O(len(pattern) x len(text)) at
+/// worst, with no recursion.
+fn glob(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
     let (mut p, mut t) = (0usize, 0usize);
+    // The position of the last `*` seen, and the text position it was tried at.
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
-        if p < pattern.len() && (pattern[p] == b'?' || pattern[p] == text[t]) {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == b'*' {
-            star = Some((p, t));
-            p += 1;
-        } else if let Some((sp, st)) = star {
-            p = sp + 1;
-            t = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
         }
     }
-    pattern[p..].iter().all(|&b| b == b'*')
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+/// What a policy resource grants when it matches every URL, in words, or `None` when it
+/// is bound to something narrower. `None` as the resource (a policy without `Resource`)
+/// grants everything, as the Developer Guide says: "users can access all of the objects
+/// associated with any distribution that is associated with the key pair". A pattern such
+/// as `*`, `*://*` or `https://*` is judged by matching it against URLs of unrelated
+/// hosts and paths.
+pub fn grants_everything(resource: Option<&str>) -> Option<&'static str> {
+    const HTTPS: [&str; 3] = [
+        "https://a.example/",
+        "https://d111111abcdef8.cloudfront.net/x/y.mp4?q=1",
+        "https://[2001:db8::1]:8443/z",
+    ];
+    const HTTP: [&str; 3] = [
+        "http://a.example/",
+        "http://d111111abcdef8.cloudfront.net/x/y.mp4?q=1",
+        "http://[2001:db8::1]:8080/z",
+    ];
+    let Some(r) = resource else {
+        return Some("every object of every distribution that trusts this key (no Resource)");
+    };
+    let https = HTTPS.iter().all(|u| glob(r, u));
+    let http = HTTP.iter().all(|u| glob(r, u));
+    match (https, http) {
+        (true, true) => Some("every object of every distribution that trusts this key"),
+        (true, false) => Some("every https object of every distribution that trusts this key"),
+        (false, true) => Some("every http object of every distribution that trusts this key"),
+        (false, false) => None,
+    }
 }
 
 /// Decides canned or custom for a resource and condition under `mode` \[R4\].
@@ -649,11 +704,15 @@ mod parse {
             .as_object()
             .ok_or_else(|| bad("the statement is not an object"))?;
         only_keys(statement, &["Resource", "Condition"], "the statement")?;
+        // `Resource` is optional: without it the policy covers every object of every
+        // distribution that trusts the key (Developer Guide, custom policy values).
         let resource = statement
             .get("Resource")
-            .ok_or_else(|| bad("the statement has no \"Resource\""))?
-            .as_str()
-            .ok_or_else(|| bad("\"Resource\" must be a string"))?;
+            .map(|r| {
+                r.as_str()
+                    .ok_or_else(|| bad("\"Resource\" must be a string"))
+            })
+            .transpose()?;
         let cond = statement
             .get("Condition")
             .ok_or_else(|| bad("the statement has no \"Condition\""))?
@@ -681,8 +740,8 @@ mod parse {
                 Some(ip.parse::<SourceIp>()?)
             }
         };
-        if resource != "*" {
-            super::check_resource(resource)?;
+        if let Some(r) = resource {
+            super::check_resource(r)?;
         }
         let condition = Condition {
             date_less_than,
@@ -690,7 +749,10 @@ mod parse {
             ip_address,
         };
         condition.validate()?;
-        Ok(Policy::new(resource, condition))
+        Ok(match resource {
+            Some(r) => Policy::new(r, condition),
+            None => Policy::without_resource(condition),
+        })
     }
 }
 
@@ -773,7 +835,7 @@ mod tests {
     }
 
     #[test]
-    fn wildcard_matching_is_section_bounded() {
+    fn wildcard_matching() {
         assert!(resource_matches(
             R,
             "https://d111111abcdef8.cloudfront.net/videos/a.mp4"
@@ -800,11 +862,6 @@ mod tests {
             "https://d111111abcdef8.cloudfront.net/images/*.jpg?size=*",
             "https://d111111abcdef8.cloudfront.net/images/photo.jpg?size=large"
         ));
-        // a host star does not reach into the path
-        assert!(!resource_matches(
-            "https://*.net/a",
-            "https://x.net/b/x.net/a"
-        ));
         assert!(resource_matches(
             "https://*.cloudfront.net/a",
             "https://d1.cloudfront.net/a"
@@ -817,6 +874,147 @@ mod tests {
             "https://d1.net/?.jpg",
             "https://d1.net/ab.jpg"
         ));
+        assert!(!resource_matches("https://d1.net/a", "https://d1.net/a/b"));
+        assert!(!resource_matches("https://d1.net/a/b", "https://d1.net/a"));
+    }
+
+    /// Regression: a `*` in the URL at the place of a pattern `*` was taken as a literal
+    /// match and never backtracked, so `videos/*` refused `videos/*intro.mp4` and verify
+    /// answered 403 for the reference signers' URL.
+    #[test]
+    fn literal_star_in_url_defeated_the_wildcard() {
+        for (pattern, url) in [
+            (
+                "https://d111111abcdef8.cloudfront.net/videos/*",
+                "https://d111111abcdef8.cloudfront.net/videos/*intro.mp4",
+            ),
+            ("https://d1.net/a*", "https://d1.net/a*b.mp4"),
+            ("https://d1.net/a*b.mp4", "https://d1.net/a*b.mp4"),
+            ("https://d1.net/s?filter=*", "https://d1.net/s?filter=*x*"),
+            ("https://d1.net/*x", "https://d1.net/*x*x"),
+        ] {
+            assert!(resource_matches(pattern, url), "{pattern} {url}");
+        }
+        assert!(!resource_matches("https://d1.net/*x", "https://d1.net/*x*"));
+    }
+
+    /// Regression: matching stopped at the scheme/host/path boundaries, so the Guide's
+    /// resources with a wildcard "anywhere in the string" were refused or never matched.
+    #[test]
+    fn guide_resources_are_matched_as_one_string() {
+        for (pattern, url) in [
+            (
+                "*game_download.zip*",
+                "https://d111111abcdef8.cloudfront.net/game_download.zip",
+            ),
+            (
+                "*game_download.zip*",
+                "http://d1.net/a/example_game_download.zip?license=yes",
+            ),
+            (
+                "*d111111abcdef8.cloudfront.net/*",
+                "https://d111111abcdef8.cloudfront.net/a/b.mp4",
+            ),
+            (
+                "https://*.zip",
+                "https://d111111abcdef8.cloudfront.net/files/game.zip",
+            ),
+            (
+                "https://*/game_download.zip",
+                "https://d111111abcdef8.cloudfront.net/game_download.zip",
+            ),
+            (
+                "https://*/game_download.zip",
+                "https://d1.net/deep/path/game_download.zip",
+            ),
+            (
+                "https://d111111abcdef?.cloudfront.net/*",
+                "https://d111111abcdef8.cloudfront.net/x",
+            ),
+            ("https://*.net/a", "https://x.net/b/x.net/a"),
+            (
+                "http://d111111abcdef8.cloudfront.net/*game_download.zip*",
+                "http://d111111abcdef8.cloudfront.net/test_game_download.zip?license=temp",
+            ),
+        ] {
+            assert!(check_resource(pattern).is_ok(), "{pattern}");
+            assert!(resource_matches(pattern, url), "{pattern} {url}");
+        }
+        for (pattern, url) in [
+            ("*game_download.zip*", "https://d1.net/game_download.tar"),
+            ("https://*.zip", "http://d1.net/game.zip"),
+            ("https://*.zip", "https://d1.net/game.zip?v=1"),
+            (
+                "https://d111111abcdef?.cloudfront.net/*",
+                "https://d111111abcdef.cloudfront.net/x",
+            ),
+        ] {
+            assert!(!resource_matches(pattern, url), "{pattern} {url}");
+        }
+    }
+
+    /// The reference: a direct recursive reading of "`*` is any run, `?` one character".
+    fn brute_force(pattern: &[char], text: &[char]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some(('*', rest)) => (0..=text.len()).any(|i| brute_force(rest, &text[i..])),
+            Some((&c, rest)) => match text.split_first() {
+                Some((&t, text_rest)) => (c == '?' || c == t) && brute_force(rest, text_rest),
+                None => false,
+            },
+        }
+    }
+
+    proptest::proptest! {
+        /// The two-pointer glob agrees with the brute-force reference on patterns and
+        /// texts over a small alphabet that includes `*` and `?` on both sides.
+        #[test]
+        fn glob_agrees_with_brute_force(
+            pattern in "[ab*?/.]{0,10}",
+            text in "[ab*?/.é]{0,12}",
+        ) {
+            let p: Vec<char> = pattern.chars().collect();
+            let t: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(glob(&pattern, &text), brute_force(&p, &t));
+            proptest::prop_assert_eq!(resource_matches(&pattern, &text), glob(&pattern, &text));
+        }
+    }
+
+    /// Regression: resources that match every URL were signed silently.
+    #[test]
+    fn resources_that_grant_everything_are_named() {
+        for r in ["*", "**", "*://*", "https://*", "http*://*", "*/*"] {
+            assert!(grants_everything(Some(r)).is_some(), "{r}");
+        }
+        assert!(grants_everything(None).unwrap().contains("no Resource"));
+        assert!(
+            grants_everything(Some("https://*"))
+                .unwrap()
+                .contains("https")
+        );
+        for r in [
+            "https://d1.net/*",
+            "*game_download.zip*",
+            "https://*/game_download.zip",
+            "*d111111abcdef8.cloudfront.net/*",
+        ] {
+            assert_eq!(grants_everything(Some(r)), None, "{r}");
+        }
+    }
+
+    /// Regression: a policy document without `Resource` was refused, though the Guide
+    /// makes it optional (the policy then covers everything).
+    #[test]
+    fn policy_without_resource_is_read_and_written() {
+        let doc = r#"{"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":1767290400}}}]}"#;
+        let p = Policy::from_json(doc.as_bytes()).unwrap();
+        assert_eq!(p.resource(), None);
+        assert!(p.covers("https://any.example/thing"));
+        assert_eq!(p.to_json(), doc);
+        assert_eq!(
+            p,
+            Policy::without_resource(Condition::expires(1_767_290_400))
+        );
     }
 
     #[test]
@@ -844,7 +1042,7 @@ mod tests {
             br#"{ "Statement": [ { "Resource": "https://d1.net/*", "Condition": { "IpAddress": {"AWS:SourceIp": "192.0.2.0/24"}, "DateLessThan": {"AWS:EpochTime": 1767290400} } } ] }"#,
         )
         .unwrap();
-        assert_eq!(p.resource(), "https://d1.net/*");
+        assert_eq!(p.resource(), Some("https://d1.net/*"));
         assert_eq!(p.condition().date_less_than, 1_767_290_400);
         assert_eq!(
             p.condition().ip_address.unwrap().to_string(),
@@ -943,8 +1141,19 @@ mod tests {
         assert!(check_resource("http*://d1.net/*").is_ok());
         assert!(check_resource("*://d1.net/*").is_ok());
         assert!(check_resource("*").is_ok());
-        assert!(check_resource("ftp://d1.net/*").is_err());
-        assert!(check_resource("d1.net/*").is_err());
-        assert!(check_resource("https://d1.net/a b").is_err());
+        assert!(check_resource("https://*").is_ok());
+        for (bad, needle) in [
+            ("ftp://d1.net/*", "scheme \"ftp\""),
+            ("d1.net/*", "begin with http://, https:// or *"),
+            ("/videos/*", "begin with"),
+            ("HTTPS://d1.net/*", "lower case"),
+            ("https:///a", "no host"),
+            ("https://", "no host"),
+            ("https://d1.net/a b", "raw space"),
+            ("https://d1.net/a#b", "fragment"),
+        ] {
+            let e = check_resource(bad).unwrap_err().to_string();
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
     }
 }

@@ -52,6 +52,21 @@ pub enum Warning {
         /// The form browsers send.
         sent: String,
     },
+    /// Signed cookies with `Secure` for an `http://` resource: clients send `Secure`
+    /// cookies only over HTTPS (RFC 6265 section 5.4), so CloudFront never receives them
+    /// on the `http://` requests the resource names.
+    SecureCookieOverHttp,
+    /// The policy's resource matches every URL (`*`, `*://*`, `https://*`) or is absent:
+    /// the signature grants every object of every distribution whose key group trusts the
+    /// key, not just the files meant (Developer Guide, custom policy `Resource`: "If you
+    /// omit the Resource parameter, users can access all of the objects associated with
+    /// any distribution that is associated with the key pair").
+    GrantsEverything {
+        /// The resource, `None` when the policy has no `Resource`.
+        resource: Option<String>,
+        /// What it grants, in words (see [`policy::grants_everything`]).
+        grants: &'static str,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -68,11 +83,33 @@ impl fmt::Display for Warning {
                 f,
                 "browsers request this URL as {sent} (they percent-encode < > ` {{ }} in the path and < > ' in the query; curl sends it as given): sign the form your viewers' clients send"
             ),
+            Warning::GrantsEverything { resource, grants } => write!(
+                f,
+                "the policy resource {} grants {grants}: anyone holding this signature can fetch any of them until it expires; narrow it to your files (for example https://d111111abcdef8.cloudfront.net/videos/*)",
+                match resource {
+                    Some(r) => format!("{r:?}"),
+                    None => "(none: the policy has no Resource)".into(),
+                }
+            ),
+            Warning::SecureCookieOverHttp => f.write_str(
+                "the cookies are Secure but the resource is http://: clients send Secure cookies only over https, so CloudFront would not receive them on http:// requests; sign an https:// resource, or use --no-secure for plain HTTP",
+            ),
             Warning::ClientForm { sent, changes } => write!(
                 f,
                 "clients request this URL as {sent} ({changes}), and CloudFront checks the signature against that form: sign it instead"
             ),
         }
+    }
+}
+
+impl Warning {
+    /// [`Warning::GrantsEverything`] when `resource` (`None`: no `Resource` in the policy)
+    /// matches every URL ([`policy::grants_everything`]).
+    pub fn grants_everything(resource: Option<&str>) -> Option<Warning> {
+        policy::grants_everything(resource).map(|grants| Warning::GrantsEverything {
+            resource: resource.map(str::to_string),
+            grants,
+        })
     }
 }
 
@@ -359,8 +396,10 @@ impl UrlPolicy {
 pub struct SignedUrl {
     /// The signed URL: the input URL plus the signing parameters.
     pub url: String,
-    /// The policy resource (the URL itself for a canned policy).
-    pub resource: String,
+    /// The policy resource (the URL itself for a canned policy); `None` for a policy file
+    /// without `Resource` (it covers every object of every distribution that trusts the
+    /// key).
+    pub resource: Option<String>,
     /// Canned or custom.
     pub policy_type: PolicyType,
     /// The exact policy text that was signed.
@@ -472,6 +511,7 @@ impl Signer {
                 }
                 // The '*' belongs to the pattern here, not to a canned resource.
                 warnings.retain(|w| *w != Warning::LiteralStar);
+                warnings.extend(Warning::grants_everything(Some(r)));
                 (r, true)
             }
             _ => (url, false),
@@ -490,10 +530,11 @@ impl Signer {
     pub fn sign_url_with_policy(&self, url: &str, raw: &RawPolicy) -> Result<SignedUrl> {
         let mut warnings = check_url(url)?;
         warnings.retain(|w| *w != Warning::LiteralStar);
+        warnings.extend(Warning::grants_everything(raw.policy().resource()));
         if !raw.policy().covers(url) {
             return Err(Error::ResourceMismatch {
                 url: url.into(),
-                resource: raw.policy().resource().into(),
+                resource: raw.policy().resource().unwrap_or_default().into(),
             });
         }
         let text = String::from_utf8_lossy(raw.bytes()).into_owned();
@@ -533,7 +574,7 @@ impl Signer {
         let signed = assemble(url, &params)?;
         Ok(SignedUrl {
             url: signed,
-            resource: policy.resource().to_string(),
+            resource: policy.resource().map(str::to_string),
             policy_type,
             policy: policy_text,
             condition: policy.statement.condition,

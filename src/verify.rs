@@ -561,7 +561,7 @@ impl Verification {
             "key_pair_id": self.key_pair_id,
             "policy_type": self.policy_type.map(PolicyType::as_str),
             "policy": self.policy,
-            "resource": p.map(Policy::resource),
+            "resource": p.and_then(Policy::resource),
             "expires": c.map(|c| c.date_less_than),
             "expires_utc": c.map(|c| crate::time::format_utc(c.date_less_than)),
             "date_greater_than": c.and_then(|c| c.date_greater_than),
@@ -876,6 +876,11 @@ impl Check<'_> {
         out.policy_type = Some(policy_type);
         out.policy = Some(String::from_utf8_lossy(&policy_bytes).into_owned());
         out.parsed_policy = Some(policy.clone());
+        if policy_type == PolicyType::Custom
+            && let Some(w) = url::Warning::grants_everything(policy.resource())
+        {
+            out.notes.push(w.to_string());
+        }
         // 5. The signature
         let hash = match v.hash_algorithm.as_deref() {
             None => HashAlgorithm::Sha1,
@@ -920,10 +925,12 @@ impl Check<'_> {
                 )),
             }
         }
-        if !policy::resource_matches(policy.resource(), &self.split.base) {
+        if let Some(resource) = policy.resource()
+            && !policy::resource_matches(resource, &self.split.base)
+        {
             return Err(Reason::ResourceMismatch {
                 url: self.split.base.clone(),
-                resource: policy.resource().to_string(),
+                resource: resource.to_string(),
             });
         }
         Ok(())

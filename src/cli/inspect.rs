@@ -135,8 +135,14 @@ fn print_text(out: &mut impl Write, i: &Inspection, now: i64) -> std::io::Result
         "policy type:    {}",
         i.policy_type.map(|t| t.as_str()).unwrap_or("unknown")
     )?;
-    if let Some(r) = &i.resource {
-        writeln!(out, "resource:       {}", sanitize(r))?;
+    match (&i.resource, i.date_less_than) {
+        (Some(r), _) => writeln!(out, "resource:       {}", sanitize(r))?,
+        // A policy that was read but has no Resource covers everything (Guide).
+        (None, Some(_)) => writeln!(
+            out,
+            "resource:       none (every object of every distribution that trusts the key)"
+        )?,
+        (None, None) => {}
     }
     if let Some(t) = i.date_less_than {
         writeln!(out, "expires:        {}", time(t))?;

@@ -335,7 +335,13 @@ fn print_text(out: &mut impl Write, v: &Verification, ctx: RequestContext) -> st
     }
     if let Some(p) = &v.parsed_policy {
         let c = p.condition();
-        writeln!(out, "resource:       {}", sanitize(p.resource()))?;
+        match p.resource() {
+            Some(r) => writeln!(out, "resource:       {}", sanitize(r))?,
+            None => writeln!(
+                out,
+                "resource:       none (every object of every distribution that trusts the key)"
+            )?,
+        }
         writeln!(
             out,
             "expires:        {} ({})",
