@@ -198,3 +198,61 @@ fn encrypt_without_a_passphrase_source_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--encrypt needs a passphrase"));
     assert!(!dir.path().join("private_key.pem").exists());
 }
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+// Broke: `keygen --force` with a directory where public_key.pem goes replaced the private
+// key first and left a `.tmp` file: the old pair was broken and no new pair written.
+#[test]
+fn keygen_force_replaced_the_private_key_when_the_public_key_failed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = cfsign()
+        .args(["keygen", "--type", "ecdsa", "--out-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let private = dir.path().join("private_key.pem");
+    let before = std::fs::read(&private).expect("private key");
+    std::fs::remove_file(dir.path().join("public_key.pem")).expect("rm");
+    std::fs::create_dir(dir.path().join("public_key.pem")).expect("mkdir");
+    for force in [true, false] {
+        let mut cmd = cfsign();
+        cmd.args(["keygen", "--type", "ecdsa", "--out-dir"])
+            .arg(dir.path());
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        if force {
+            assert!(
+                stderr.contains("public_key.pem exists and is not a regular file"),
+                "{stderr}"
+            );
+        }
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert_eq!(std::fs::read(&private).expect("private key"), before);
+        assert_eq!(names(dir.path()), ["private_key.pem", "public_key.pem"]);
+    }
+    // Without the directory in the way, --force replaces both and leaves nothing else.
+    std::fs::remove_dir(dir.path().join("public_key.pem")).expect("rmdir");
+    let out = cfsign()
+        .args(["keygen", "--type", "ecdsa", "--force", "--out-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_ne!(std::fs::read(&private).expect("private key"), before);
+    assert_eq!(names(dir.path()), ["private_key.pem", "public_key.pem"]);
+    assert_eq!(mode(&private), 0o600);
+}

@@ -89,12 +89,116 @@ fn full_stdout_panicked_in_verify_inspect_keygen() {
             .expect("sh");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        if args[0] == "keygen" {
+            // The keys are in place; only the message about them was lost.
+            let kg = dir.path().join("kg");
+            assert_eq!(
+                stderr,
+                format!(
+                    "cfsign: error: the keys were written to {0}/private_key.pem and {0}/public_key.pem, but the next steps could not be printed: standard output: No space left on device\n",
+                    kg.display()
+                )
+            );
+            assert!(kg.join("private_key.pem").is_file() && kg.join("public_key.pem").is_file());
+        } else {
+            assert_eq!(
+                stderr, "cfsign: error: standard output: No space left on device\n",
+                "{args:?}"
+            );
+        }
+    }
+}
+
+/// `sh -c 'cfsign ARGS REDIRECT'`, with the signing commands' key options.
+fn run_redirected(args: &[&str], redirect: &str) -> Output {
+    let key = "tests/data/keys/ec_p256_sec1.pem";
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script = format!(
+        "'{}' {} {redirect}",
+        bin().display(),
+        quoted.join(" ").replace("KEY", key)
+    );
+    Command::new("sh")
+        .args(["-c", &script])
+        .env_remove("CFSIGN_PRIVATE_KEY")
+        .env_remove("CFSIGN_PRIVATE_KEY_FILE")
+        .env_remove("CFSIGN_KEY_PAIR_ID")
+        .output()
+        .expect("sh")
+}
+
+/// Every command whose result goes to standard output, in each output form.
+fn all_outputs() -> Vec<Vec<&'static str>> {
+    let id = ["--private-key", "KEY", "--key-pair-id", "K2JCJMDEHXQW5F"];
+    let with = |v: &[&'static str]| [v, &id[..]].concat();
+    vec![
+        with(&["https://d1.net/a.jpg"]),
+        with(&["https://d1.net/a.jpg", "--format", "json"]),
+        with(&["cookies", "https://d1.net/*"]),
+        with(&["cookies", "https://d1.net/*", "--format", "json"]),
+        vec!["verify", URL, "--public-key", RSA_PUB, "--at", "1767280000"],
+        vec!["verify", URL, "--public-key", RSA_PUB, "--format", "json"],
+        vec!["inspect", URL],
+        vec!["inspect", URL, "--format", "json"],
+    ]
+}
+
+// Broke: `cfsign URL ... >&-` exited 0 with nothing written (the Rust runtime reopens a
+// closed descriptor on /dev/null), also for cookies, verify, inspect and JSON.
+#[cfg(target_os = "linux")]
+#[test]
+fn closed_stdout_exited_0_with_nothing_written() {
+    for args in all_outputs() {
+        let out = run_redirected(&args, ">&-");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert_eq!(
             stderr,
-            "cfsign: error: cannot write to standard output: No space left on device (os error 28)\n",
+            "cfsign: error: standard output is closed (>&-), so the results would be lost; redirect it to a file, or to /dev/null to discard them\n",
             "{args:?}"
         );
     }
+    // Discarding on purpose still works.
+    let out = run_redirected(&all_outputs()[0], "> /dev/null");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+// Broke: `cfsign URL ... > /dev/full` said "No space left on device (os error 28)" without
+// naming standard output (sign, cookies), or named it twice (verify, inspect).
+#[cfg(target_os = "linux")]
+#[test]
+fn full_stdout_error_did_not_name_standard_output() {
+    for args in all_outputs() {
+        let out = run_redirected(&args, "> /dev/full");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "cfsign: error: standard output: No space left on device\n",
+            "{args:?}"
+        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    // Many URLs from standard input, through the worker threads.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let urls = dir.path().join("urls.txt");
+    let lines: String = (0..1000).map(|i| format!("https://d1.net/{i}.jpg\n")).collect();
+    std::fs::write(&urls, lines).expect("write urls");
+    let out = run_redirected(
+        &[
+            "--private-key",
+            "KEY",
+            "--key-pair-id",
+            "K2JCJMDEHXQW5F",
+            "--jobs",
+            "2",
+        ],
+        &format!("> /dev/full < '{}'", urls.display()),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "cfsign: error: standard output: No space left on device\n"
+    );
+    assert_eq!(out.status.code(), Some(2));
 }
 
 // Broke: a refused URL into a closed pipe exited 0, hiding CloudFront's 403 from scripts.

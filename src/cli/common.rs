@@ -1,6 +1,6 @@
 //! Options shared by the signing commands: key, key pair ID, times, policy, output.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -122,7 +122,78 @@ pub fn one_line(s: &str) -> String {
 
 /// Prints a warning line on stderr.
 pub fn warn(msg: &str) {
-    eprintln!("cfsign: warning: {}", one_line(msg));
+    stderr_line(&format!("cfsign: warning: {}", one_line(msg)));
+}
+
+/// Writes `line` and a line break to stderr in one write. A closed or full stderr is
+/// ignored (`eprintln!` would panic): the exit status still tells what happened, and a
+/// message nobody can read must not stop the work.
+pub fn stderr_line(line: &str) {
+    let mut text = String::with_capacity(line.len() + 1);
+    text.push_str(line);
+    text.push('\n');
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Standard output for results. Its write errors name it ("standard output: No space left
+/// on device") and keep their kind, so a closed pipe (`| head -1`) still ends quietly.
+pub struct Stdout(io::StdoutLock<'static>);
+
+/// Locks standard output for a command's results.
+pub fn stdout() -> Stdout {
+    Stdout(io::stdout().lock())
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(stdout_error)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(stdout_error)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(stdout_error)
+    }
+}
+
+/// `e` with a message naming standard output, without the "(os error N)" suffix.
+fn stdout_error(e: io::Error) -> io::Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return e;
+    }
+    let text = e.to_string();
+    let reason = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => text.as_str(),
+    };
+    io::Error::new(e.kind(), format!("standard output: {reason}"))
+}
+
+/// Whether standard output was closed when cfsign started (`cfsign ... >&-`). The Rust
+/// runtime reopens a closed descriptor 0-2 on `/dev/null` for reading and writing, so
+/// every write would "succeed" and the output be lost without a word; a shell redirect to
+/// `/dev/null` opens it write-only and is not affected. Linux only (it reads `/proc`).
+pub fn stdout_was_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let is_dev_null = std::fs::read_link("/proc/self/fd/1")
+            .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
+        if !is_dev_null {
+            return false;
+        }
+        // `flags:` is octal; the access mode is its low two bits (2: O_RDWR).
+        let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+        info.lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 3 == 2)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
 }
 
 /// Reads the reference time: `--now` or the clock.

@@ -161,7 +161,7 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
         CookieFormat::Json => format!("{}\n", cookies.to_json()),
         CookieFormat::Netscape => cookies.to_netscape()?,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = common::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(EXIT_OK)

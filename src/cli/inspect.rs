@@ -88,7 +88,7 @@ pub fn run(mut args: InspectArgs) -> Result<u8> {
         super::report(&anyhow::anyhow!(problem));
         return Ok(EXIT_INPUT);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::common::stdout();
     match args.format {
         Format::Json => writeln!(
             out,
@@ -97,8 +97,7 @@ pub fn run(mut args: InspectArgs) -> Result<u8> {
         ),
         Format::Text => print_text(&mut out, &found, now),
     }
-    .and_then(|()| out.flush())
-    .context("cannot write to standard output")?;
+    .and_then(|()| out.flush())?;
     Ok(EXIT_OK)
 }
 

@@ -86,16 +86,29 @@ fn passphrase(args: &KeygenArgs) -> Result<Zeroizing<String>> {
     Ok(pass)
 }
 
-/// Writes `contents` to `path` with `mode` (Unix), never replacing an existing file
-/// unless `force`; with `force` the file is replaced atomically through a new file.
-fn write_new(path: &Path, contents: &[u8], mode: u32, force: bool) -> Result<()> {
-    let target = if force {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".tmp-{}", std::process::id()));
-        path.with_file_name(name)
-    } else {
-        path.to_path_buf()
-    };
+/// A file written under a temporary name next to its final path, not yet in place. The
+/// temporary file is removed when this is dropped, so a failure leaves nothing behind.
+struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// `path` with `.SUFFIX-PID` appended to its file name.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{suffix}-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Writes `contents` with `mode` (Unix) to a new temporary file next to `path`.
+fn stage(path: &Path, contents: &[u8], mode: u32) -> Result<Staged> {
+    let tmp = sibling(path, "tmp");
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -105,24 +118,115 @@ fn write_new(path: &Path, contents: &[u8], mode: u32, force: bool) -> Result<()>
     }
     #[cfg(not(unix))]
     let _ = mode;
-    let mut file = options.open(&target).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{} already exists; pass --force to replace it (nothing was overwritten)",
-                target.display()
-            )
-        } else {
-            anyhow::anyhow!("cannot create {}: {e}", target.display())
-        }
-    })?;
+    let mut file = options
+        .open(&tmp)
+        .with_context(|| format!("cannot create {}", tmp.display()))?;
+    let staged = Staged {
+        tmp,
+        target: path.to_path_buf(),
+    };
     file.write_all(contents)
         .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    if force {
-        std::fs::rename(&target, path)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
+        .with_context(|| format!("cannot write {}", staged.tmp.display()))?;
+    Ok(staged)
+}
+
+/// A target that was put in place, and how to undo it.
+struct Installed<'a> {
+    target: &'a Path,
+    /// A hard link to the file it replaced (`--force`), restored on undo.
+    backup: Option<PathBuf>,
+}
+
+impl Installed<'_> {
+    fn undo(self) {
+        match self.backup {
+            Some(backup) => {
+                let _ = std::fs::rename(backup, self.target);
+            }
+            None => {
+                let _ = std::fs::remove_file(self.target);
+            }
+        }
     }
-    Ok(())
+
+    fn commit(self) {
+        if let Some(backup) = self.backup {
+            let _ = std::fs::remove_file(backup);
+        }
+    }
+}
+
+/// Puts one staged file in place: without `force` never over an existing file (a hard link
+/// fails if the name exists); with `force` replacing it atomically, keeping a link to the
+/// old file so that it can be restored.
+fn install(staged: &Staged, force: bool) -> Result<Installed<'_>> {
+    let target = staged.target.as_path();
+    let exists = || {
+        anyhow::anyhow!(
+            "{} already exists; pass --force to replace it (nothing was written)",
+            target.display()
+        )
+    };
+    if !force {
+        match std::fs::hard_link(&staged.tmp, target) {
+            Ok(()) => {
+                return Ok(Installed {
+                    target,
+                    backup: None,
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists()),
+            // A file system without hard links: check, then rename.
+            Err(_) if target.symlink_metadata().is_ok() => return Err(exists()),
+            Err(_) => {}
+        }
+    }
+    let backup = if force && target.symlink_metadata().is_ok() {
+        let backup = sibling(target, "old");
+        std::fs::hard_link(target, &backup).ok().map(|()| backup)
+    } else {
+        None
+    };
+    if let Err(e) = std::fs::rename(&staged.tmp, target) {
+        if let Some(b) = &backup {
+            let _ = std::fs::remove_file(b);
+        }
+        return Err(anyhow::Error::new(e).context(format!("cannot write {}", target.display())));
+    }
+    Ok(Installed { target, backup })
+}
+
+/// Puts both key files in place, or neither: a target that is not a regular file (a
+/// directory in the way) is refused before anything moves, and when the second file cannot
+/// be put in place the first is restored (or removed).
+fn install_pair(private: &Staged, public: &Staged, force: bool) -> Result<()> {
+    for staged in [private, public] {
+        let target = &staged.target;
+        if let Ok(meta) = target.symlink_metadata()
+            && !(meta.is_file() || meta.is_symlink())
+        {
+            bail!(
+                "{} exists and is not a regular file; move it away (nothing was written)",
+                target.display()
+            );
+        }
+    }
+    let first = install(private, force)?;
+    match install(public, force) {
+        Ok(second) => {
+            first.commit();
+            second.commit();
+            Ok(())
+        }
+        Err(e) => {
+            first.undo();
+            Err(e.context(format!(
+                "{} was left as it was",
+                private.target.display()
+            )))
+        }
+    }
 }
 
 /// Runs `cfsign keygen` and returns the exit status.
@@ -154,13 +258,20 @@ pub fn run(args: KeygenArgs) -> Result<u8> {
     let key = PrivateKey::generate(algorithm)?;
     let private_pem = key.to_pkcs8_pem(pass.as_ref().map(|p| p.as_bytes()))?;
     let public_pem = key.public_key().to_pem()?;
-    write_new(&private_path, private_pem.as_bytes(), 0o600, args.force)?;
-    write_new(&public_path, public_pem.as_bytes(), 0o644, args.force)?;
+    let private = stage(&private_path, private_pem.as_bytes(), 0o600)?;
+    let public = stage(&public_path, public_pem.as_bytes(), 0o644)?;
+    install_pair(&private, &public, args.force)?;
     let encrypted = if args.encrypt { "encrypted " } else { "" };
-    let mut out = std::io::stdout().lock();
+    let mut out = common::stdout();
     next_steps(&mut out, algorithm, encrypted, &private_path, &public_path)
         .and_then(|()| out.flush())
-        .context("cannot write to standard output")?;
+        .with_context(|| {
+            format!(
+                "the keys were written to {} and {}, but the next steps could not be printed",
+                private_path.display(),
+                public_path.display()
+            )
+        })?;
     Ok(EXIT_OK)
 }
 
@@ -214,4 +325,43 @@ fn next_steps(
         public_path.display()
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: when the second file of the pair could not be put in place (a full
+    /// disk, a vanished directory), the first had already replaced the old key. It is now
+    /// restored, and no temporary file is left.
+    #[test]
+    fn keygen_force_left_a_half_replaced_pair() {
+        let dir = tempfile::tempdir().unwrap();
+        let private_path = dir.path().join("private_key.pem");
+        std::fs::write(&private_path, b"old key").unwrap();
+        let private = stage(&private_path, b"new key", 0o600).unwrap();
+        // The public key's target is in a directory that does not exist: rename fails.
+        let mut public = stage(&dir.path().join("public_key.pem"), b"new pub", 0o644).unwrap();
+        public.target = dir.path().join("gone/public_key.pem");
+        let err = install_pair(&private, &public, true).unwrap_err();
+        assert!(format!("{err:#}").contains("gone/public_key.pem"), "{err:#}");
+        assert_eq!(std::fs::read(&private_path).unwrap(), b"old key");
+        drop((private, public));
+        // Without --force, the new private key is taken away again.
+        let fresh = dir.path().join("fresh");
+        std::fs::create_dir(&fresh).unwrap();
+        let private = stage(&fresh.join("private_key.pem"), b"new key", 0o600).unwrap();
+        let mut public = stage(&fresh.join("public_key.pem"), b"new pub", 0o644).unwrap();
+        public.target = dir.path().join("gone/public_key.pem");
+        assert!(install_pair(&private, &public, false).is_err());
+        drop((private, public));
+        assert_eq!(std::fs::read_dir(&fresh).unwrap().count(), 0);
+        std::fs::remove_dir(&fresh).unwrap();
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["private_key.pem"]);
+    }
 }

@@ -100,13 +100,16 @@ pub struct Reported(pub u8);
 
 /// Prints `cfsign: error: MESSAGE` and, when there is one, `hint: HINT` to stderr.
 pub fn report(err: &anyhow::Error) {
-    eprintln!("cfsign: error: {}", common::one_line(&format!("{err:#}")));
+    common::stderr_line(&format!(
+        "cfsign: error: {}",
+        common::one_line(&format!("{err:#}"))
+    ));
     if let Some(hint) = err
         .chain()
         .find_map(|e| e.downcast_ref::<cfsign::Error>())
         .and_then(cfsign::Error::hint)
     {
-        eprintln!("hint: {hint}");
+        common::stderr_line(&format!("hint: {}", common::one_line(&hint)));
     }
 }
 
@@ -119,6 +122,12 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Parses arguments, runs the command, reports errors and returns the exit status.
 pub fn main() -> ExitCode {
+    if common::stdout_was_closed() {
+        common::stderr_line(
+            "cfsign: error: standard output is closed (>&-), so the results would be lost; redirect it to a file, or to /dev/null to discard them",
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -128,7 +137,9 @@ pub fn main() -> ExitCode {
                 && err.kind() != std::io::ErrorKind::BrokenPipe
             {
                 // `--help > /dev/full`: the help was not shown.
-                eprintln!("cfsign: error: cannot write to standard output: {err}");
+                common::stderr_line(&format!(
+                    "cfsign: error: cannot write to standard output: {err}"
+                ));
                 return ExitCode::from(EXIT_USAGE);
             }
             return ExitCode::from(code);
@@ -145,7 +156,9 @@ pub fn main() -> ExitCode {
         None => {
             if cli.sign.urls.is_empty() && std::io::stdin().is_terminal() {
                 let _ = Cli::command().print_help();
-                eprintln!("\ncfsign: error: no URL given and standard input is a terminal");
+                common::stderr_line(
+                    "\ncfsign: error: no URL given and standard input is a terminal",
+                );
                 return ExitCode::from(EXIT_USAGE);
             }
             sign::run(cli.sign)

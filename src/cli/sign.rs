@@ -1,7 +1,8 @@
 //! `cfsign [sign] URL...`: signed URLs, from arguments or standard input.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::mem::Discriminant;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use cfsign::response::ResponseOverrides;
+use cfsign::url::Warning;
 use cfsign::{RawPolicy, SignedUrl, Signer, UrlPolicy};
 use clap::Args;
 
@@ -63,8 +65,9 @@ pub struct SignArgs {
     #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
     pub format: Format,
 
-    /// Worker threads for URLs read from standard input (default: the number of CPUs; at
-    /// most 256). Output keeps the input order whatever N is.
+    /// Worker threads for URLs read from standard input (default: the number of CPUs, at
+    /// most 32; at most 256). Fewer start when the address-space limit (ulimit -v) has no
+    /// room for N. Output keeps the input order whatever N is.
     #[arg(
         long,
         value_name = "N",
@@ -126,21 +129,12 @@ pub fn run(args: SignArgs) -> Result<u8> {
         overrides: &overrides,
         format: args.format,
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut out = BufWriter::with_capacity(64 * 1024, common::stdout());
     let mut reporter = Reporter::new();
     let failures = if from_stdin {
         let stdin = io::stdin();
         let interactive = stdin.is_terminal();
-        let jobs = args
-            .jobs
-            .map(usize::from)
-            .map(|j| j.min(MAX_JOBS))
-            .unwrap_or_else(|| {
-                std::thread::available_parallelism()
-                    .map_or(1, std::num::NonZeroUsize::get)
-                    .min(MAX_JOBS)
-            });
+        let jobs = if interactive { 1 } else { worker_count(args.jobs) };
         let input = io::BufReader::with_capacity(64 * 1024, stdin);
         if interactive || jobs == 1 {
             sequential(&job, input, &mut out, &mut reporter)?
@@ -161,6 +155,7 @@ pub fn run(args: SignArgs) -> Result<u8> {
         failures
     };
     reporter.progress.clear();
+    reporter.summarize();
     out.flush()?;
     if failures > 0 {
         return Err(Reported(EXIT_INPUT).into());
@@ -193,8 +188,8 @@ struct Job<'a> {
 
 /// Something to say on stderr about one input, in input order.
 enum Note {
-    /// A warning (the URL was signed); reported once per distinct text.
-    Warning(Option<usize>, String),
+    /// A warning (the URL was signed); reported once per kind.
+    Warning(Option<usize>, Warning),
     /// The URL could not be signed.
     Failed(Option<usize>, cfsign::Error),
     /// The line is not UTF-8 text.
@@ -218,9 +213,9 @@ impl Job<'_> {
             .apply(url)
             .and_then(|url| self.plan.sign(self.signer, &url));
         match signed {
-            Ok(signed) => {
-                for w in &signed.warnings {
-                    notes.push((out.len(), Note::Warning(line, w.to_string())));
+            Ok(mut signed) => {
+                for w in std::mem::take(&mut signed.warnings) {
+                    notes.push((out.len(), Note::Warning(line, w)));
                 }
                 match self.format {
                     Format::Text => {
@@ -269,18 +264,47 @@ impl Job<'_> {
     }
 }
 
-/// Writes notes to stderr in input order, each distinct warning once, and drives the
-/// progress line.
+/// Writes notes to stderr in input order, the first warning of each kind only, and drives
+/// the progress line.
 struct Reporter {
-    seen_warnings: HashSet<String>,
+    /// Each kind of warning shown, where it was first shown, and how many more there were.
+    /// One entry per [`Warning`] variant at most, so memory stays flat whatever the input
+    /// (keeping every distinct warning text grew with the input).
+    warnings: Vec<ShownWarning>,
     progress: Progress,
+}
+
+/// A kind of warning already shown.
+struct ShownWarning {
+    kind: Discriminant<Warning>,
+    first_line: Option<usize>,
+    repeats: usize,
 }
 
 impl Reporter {
     fn new() -> Self {
         Reporter {
-            seen_warnings: HashSet::new(),
+            warnings: Vec::new(),
             progress: Progress::new(io::stderr().is_terminal()),
+        }
+    }
+
+    /// Says how many warnings of each kind were not repeated (at the end of the input).
+    fn summarize(&self) {
+        for w in self.warnings.iter().filter(|w| w.repeats > 0) {
+            let first = w
+                .first_line
+                .map(|n| format!("line {n}"))
+                .unwrap_or_else(|| "the first".into());
+            let (urls, have) = if w.repeats == 1 {
+                ("URL", "has")
+            } else {
+                ("URLs", "have")
+            };
+            common::warn(&format!(
+                "{} more {urls} {have} the same kind of warning as {first} (each kind is shown once)",
+                w.repeats
+            ));
         }
     }
 
@@ -308,23 +332,35 @@ impl Reporter {
     fn report(&mut self, note: Note) {
         let where_ = |n: Option<usize>| n.map(|n| format!("line {n}: ")).unwrap_or_default();
         match note {
-            Note::Warning(n, text) => {
-                if !self.seen_warnings.contains(&text) {
-                    common::warn(&format!("{}{text}", where_(n)));
-                    self.seen_warnings.insert(text);
+            Note::Warning(n, warning) => {
+                let kind = std::mem::discriminant(&warning);
+                match self.warnings.iter_mut().find(|w| w.kind == kind) {
+                    Some(shown) => shown.repeats += 1,
+                    None => {
+                        common::warn(&format!("{}{warning}", where_(n)));
+                        self.warnings.push(ShownWarning {
+                            kind,
+                            first_line: n,
+                            repeats: 0,
+                        });
+                    }
                 }
             }
             Note::Failed(n, e) => {
-                eprintln!("cfsign: {}{}", where_(n), common::one_line(&e.to_string()));
+                common::stderr_line(&format!(
+                    "cfsign: {}{}",
+                    where_(n),
+                    common::one_line(&e.to_string())
+                ));
                 if let Some(h) = e.hint() {
-                    eprintln!("hint: {}", common::one_line(&h));
+                    common::stderr_line(&format!("hint: {}", common::one_line(&h)));
                 }
             }
-            Note::NotUtf8(n) => eprintln!("cfsign: line {n}: is not UTF-8 text"),
-            Note::TooLong(n) => eprintln!(
+            Note::NotUtf8(n) => common::stderr_line(&format!("cfsign: line {n}: is not UTF-8 text")),
+            Note::TooLong(n) => common::stderr_line(&format!(
                 "cfsign: line {n}: is longer than {LINE_LIMIT} bytes; CloudFront takes URLs of at most {} bytes",
                 cfsign::url::MAX_URL_LEN
-            ),
+            )),
         }
     }
 }
@@ -449,6 +485,89 @@ fn read_line_limited(input: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<
 
 /// The most worker threads `--jobs` starts: more only costs memory and start-up time.
 const MAX_JOBS: usize = 256;
+
+/// The most worker threads started without `--jobs`: signing is CPU-bound, and each thread
+/// reserves address space (its stack, and with glibc a malloc arena of 64 MiB).
+const DEFAULT_MAX_JOBS: usize = 32;
+
+/// The worker threads to start: `--jobs` (at most [`MAX_JOBS`]) or the CPUs (at most
+/// [`DEFAULT_MAX_JOBS`]), fewer when the address-space limit leaves no room for them
+/// (with a warning when `--jobs` asked for more). 1 means: sign on the main thread.
+fn worker_count(requested: Option<u16>) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let wanted = match requested {
+        Some(j) => usize::from(j).min(MAX_JOBS),
+        None => cpus.min(DEFAULT_MAX_JOBS),
+    };
+    if wanted <= 1 {
+        return 1;
+    }
+    let Some(room) = address_space_room() else {
+        return wanted;
+    };
+    let fit = workers_that_fit(room, cpus).min(wanted);
+    if fit < wanted && requested.is_some() {
+        let using = if fit <= 1 {
+            "signing on the main thread".to_string()
+        } else {
+            format!("using {fit}")
+        };
+        common::warn(&format!(
+            "--jobs {wanted}: the address-space limit (ulimit -v) leaves room for {fit} worker thread{}; {using}",
+            if fit == 1 { "" } else { "s" }
+        ));
+    }
+    fit.max(1)
+}
+
+/// Address space reserved by each pipeline thread besides its stack: guard page, signal
+/// stack, thread-local storage, with margin.
+const THREAD_OVERHEAD: u64 = 128 * 1024;
+/// The malloc arena glibc reserves for each new thread, up to 8 per CPU (64-bit).
+const ARENA: u64 = if cfg!(target_env = "gnu") {
+    64 * 1024 * 1024
+} else {
+    0
+};
+/// Kept free for the main thread: buffers, the key, batches in flight.
+const MAIN_RESERVE: u64 = 32 * 1024 * 1024;
+
+/// How many workers (besides the reader thread) fit in `room` bytes of address space on a
+/// machine with `cpus` CPUs; 0 when not even the reader thread fits.
+fn workers_that_fit(room: u64, cpus: usize) -> usize {
+    let arenas = 8 * cpus as u64 - 1;
+    let cost = |threads: u64| {
+        threads * (THREAD_STACK as u64 + THREAD_OVERHEAD) + threads.min(arenas) * ARENA
+    };
+    let budget = room.saturating_sub(MAIN_RESERVE);
+    // Thread 1 is the reader; workers are threads 2 and on.
+    (1..=MAX_JOBS as u64 + 1)
+        .take_while(|&threads| cost(threads) <= budget)
+        .last()
+        .map_or(0, |threads| (threads - 1) as usize)
+}
+
+/// Bytes of address space left under the soft `RLIMIT_AS` (`ulimit -v`), or `None` when
+/// there is no limit or it cannot be read (Linux `/proc` only).
+fn address_space_room() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let limit: u64 = limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max address space"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let used_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(limit.saturating_sub(used_kib * 1024))
+}
 
 /// Stack of each pipeline thread: signing needs little (big numbers live on the heap), and
 /// a small reservation lets `--jobs` start many threads under a tight memory limit.
@@ -689,6 +808,43 @@ mod tests {
         );
         let key = cfsign::PrivateKey::from_pem_file(std::path::Path::new(path), None).unwrap();
         Signer::new(key, cfsign::KeyPairId::new("K2JCJMDEHXQW5F").unwrap())
+    }
+
+    /// Regression: every distinct warning text was kept for the whole run, so memory grew
+    /// with the input when each line carried a warning; the reporter keeps one entry per
+    /// kind of warning, whatever the number of distinct texts.
+    #[test]
+    fn warning_texts_were_kept_for_the_whole_run() {
+        let mut reporter = Reporter::new();
+        for i in 0..10_000 {
+            let warning = Warning::ClientForm {
+                sent: format!("https://d{i}.net/"),
+                changes: "host in lower case".into(),
+            };
+            reporter.report(Note::Warning(Some(i + 1), warning));
+        }
+        reporter.report(Note::Warning(Some(10_001), Warning::LiteralStar));
+        assert_eq!(reporter.warnings.len(), 2);
+        assert_eq!(
+            (reporter.warnings[0].first_line, reporter.warnings[0].repeats),
+            (Some(1), 9_999)
+        );
+        assert_eq!(reporter.warnings[1].repeats, 0);
+    }
+
+    /// Regression: `--jobs 256` under `ulimit -v` started every thread and aborted; the
+    /// budget counts each thread's stack and glibc's 64 MiB malloc arenas.
+    #[test]
+    fn jobs_under_a_memory_limit_aborted() {
+        let mib = 1024 * 1024;
+        assert_eq!(workers_that_fit(0, 2), 0);
+        assert_eq!(workers_that_fit(MAIN_RESERVE, 2), 0);
+        if ARENA > 0 {
+            // ulimit -v 400000 leaves about 380 MiB: the reader and 4 workers, 2 CPUs.
+            assert_eq!(workers_that_fit(380 * mib, 2), 4);
+            // Past 8 arenas per CPU, threads cost only their stacks.
+            assert_eq!(workers_that_fit(64 * 1024 * mib, 2), MAX_JOBS);
+        }
     }
 
     /// Regression: when the system refused every worker thread (a pids or memory limit),

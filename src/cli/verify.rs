@@ -284,7 +284,7 @@ pub fn run(mut args: VerifyArgs) -> Result<u8> {
     };
     // The verdict decides the exit status, even when the report cannot be written.
     let code = if result.serves() { EXIT_OK } else { EXIT_INPUT };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::common::stdout();
     let written = match args.format {
         Format::Json => writeln!(out, "{}", json_terminal_safe(&result.to_json().to_string())),
         Format::Text => print_text(&mut out, &result, ctx),
@@ -295,7 +295,7 @@ pub fn run(mut args: VerifyArgs) -> Result<u8> {
         // `verify ... | head -0`: the reader left, but a script still needs the verdict
         // (1 = CloudFront would answer 403), not the quiet 0 of a closed pipe.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
-        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -1,0 +1,148 @@
+//! Hostile conditions around the batch pipeline (issue 9): a closed stderr, a tight
+//! address-space limit, warnings on every line. cfsign must never panic or abort, and
+//! must write every line it can.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::{KPID, bin, key_arg};
+
+/// `n` distinct URLs, one per line.
+fn urls(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("https://d111111abcdef8.cloudfront.net/x/{i}.jpg\n"))
+        .collect()
+}
+
+/// Key options for the ECDSA test key.
+fn key_args() -> Vec<String> {
+    vec![
+        "--private-key".into(),
+        key_arg("ec_p256_sec1.pem"),
+        "--key-pair-id".into(),
+        KPID.into(),
+        "--now".into(),
+        common::NOW.into(),
+    ]
+}
+
+// Broke: `(echo bad1; sleep .5; echo bad2) | cfsign ... 2>&1 | head -1` panicked (exit
+// 101) writing the second error to the closed pipe.
+#[test]
+fn closed_stderr_panicked_on_the_second_message() {
+    for jobs in ["1", "2"] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let mut child = Command::new(bin())
+            .args(key_args())
+            .args(["--jobs", jobs])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(writer)
+            .spawn()
+            .expect("spawn");
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::io::Write::write_all(&mut stdin, b"bad1\nbad2\nhttps://d1.net/a.jpg\n").expect("write");
+        drop(stdin);
+        let out = child.wait_with_output().expect("wait");
+        // Two bad lines: exit 1; the good line is still signed.
+        assert_eq!(out.status.code(), Some(1), "--jobs {jobs}");
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+        assert!(
+            stdout.starts_with("https://d1.net/a.jpg?Expires=1764633600&Signature="),
+            "--jobs {jobs}: {stdout}"
+        );
+    }
+    // As the reviewer ran it: the first message reaches `head`, the second a closed pipe.
+    let script = format!(
+        "(echo bad1; sleep .5; echo bad2) | '{}' \"$@\" 2>&1 | head -1; echo \"status=${{PIPESTATUS[1]}}\"",
+        bin()
+    );
+    let out = Command::new("bash")
+        .args(["-c", &script, "bash"])
+        .args(key_args())
+        .output()
+        .expect("bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        "cfsign: line 1: URL \"bad1\" has no scheme: it must start with https:// or http://\nstatus=1\n"
+    );
+}
+
+// Broke: `--jobs 256` under `ulimit -v 400000` with 3,000 URLs aborted (exit 134, "memory
+// allocation failed" or "failed to allocate an alternative stack") with 0 or a few
+// batches written.
+#[cfg(target_os = "linux")]
+#[test]
+fn jobs_256_under_a_memory_limit_aborted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("urls.txt");
+    std::fs::write(&input, urls(3000)).expect("write");
+    for limit_kib in ["400000", "200000"] {
+        let script = format!(
+            "ulimit -v {limit_kib}; exec '{}' \"$@\" --jobs 256 < '{}'",
+            bin(),
+            input.display()
+        );
+        let out = Command::new("sh")
+            .args(["-c", &script, "sh"])
+            .args(key_args())
+            .output()
+            .expect("sh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "ulimit -v {limit_kib}: {stderr}");
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 3000, "ulimit -v {limit_kib}: {stderr}");
+        for (i, line) in lines.iter().enumerate() {
+            let want = format!(
+                "https://d111111abcdef8.cloudfront.net/x/{i}.jpg?Expires=1764633600&Signature="
+            );
+            assert!(line.starts_with(&want), "line {i}: {line}");
+            assert!(line.ends_with("&Key-Pair-Id=K2JCJMDEHXQW5F&Hash-Algorithm=SHA256"));
+        }
+        // At most one line: the warning that fewer workers were started.
+        assert!(
+            stderr.is_empty()
+                || (stderr.lines().count() == 1
+                    && stderr.starts_with(
+                        "cfsign: warning: --jobs 256: the address-space limit (ulimit -v) leaves room for "
+                    )),
+            "ulimit -v {limit_kib}: {stderr}"
+        );
+    }
+}
+
+// Broke: every distinct warning text was kept for the whole run (112 MB for 200k lines
+// with upper-case hosts); now each kind is shown once, and the rest are counted.
+#[test]
+fn warnings_on_every_line_were_all_kept_and_shown() {
+    let input = "https://D1.NET/a.jpg\nhttps://d1.net/ok.jpg\nhttps://D2.NET/b.jpg\nhttps://D3.NET/c.jpg\nhttps://bucket.s3.amazonaws.com/d.jpg\n";
+    for jobs in ["1", "2"] {
+        let out = Command::new(bin())
+            .args(key_args())
+            .args(["--jobs", jobs])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                let mut stdin = c.stdin.take().expect("stdin");
+                std::io::Write::write_all(&mut stdin, input.as_bytes())?;
+                drop(stdin);
+                c.wait_with_output()
+            })
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 5);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "cfsign: warning: line 1: clients request this URL as https://d1.net/a.jpg (host in lower case), and CloudFront checks the signature against that form: sign it instead\n\
+             cfsign: warning: line 5: bucket.s3.amazonaws.com is an S3 endpoint: S3 does not understand CloudFront signatures; sign your distribution's URL (d111111abcdef8.cloudfront.net or an alternate domain)\n\
+             cfsign: warning: 2 more URLs have the same kind of warning as line 1 (each kind is shown once)\n",
+            "--jobs {jobs}"
+        );
+    }
+}
