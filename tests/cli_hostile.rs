@@ -43,7 +43,8 @@ fn closed_stderr_panicked_on_the_second_message() {
             .spawn()
             .expect("spawn");
         let mut stdin = child.stdin.take().expect("stdin");
-        std::io::Write::write_all(&mut stdin, b"bad1\nbad2\nhttps://d1.net/a.jpg\n").expect("write");
+        std::io::Write::write_all(&mut stdin, b"bad1\nbad2\nhttps://d1.net/a.jpg\n")
+            .expect("write");
         drop(stdin);
         let out = child.wait_with_output().expect("wait");
         // Two bad lines: exit 1; the good line is still signed.
@@ -92,7 +93,11 @@ fn jobs_256_under_a_memory_limit_aborted() {
             .output()
             .expect("sh");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "ulimit -v {limit_kib}: {stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "ulimit -v {limit_kib}: {stderr}"
+        );
         let stdout = String::from_utf8(out.stdout).expect("UTF-8");
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 3000, "ulimit -v {limit_kib}: {stderr}");

@@ -181,7 +181,9 @@ fn full_stdout_error_did_not_name_standard_output() {
     // Many URLs from standard input, through the worker threads.
     let dir = tempfile::tempdir().expect("tempdir");
     let urls = dir.path().join("urls.txt");
-    let lines: String = (0..1000).map(|i| format!("https://d1.net/{i}.jpg\n")).collect();
+    let lines: String = (0..1000)
+        .map(|i| format!("https://d1.net/{i}.jpg\n"))
+        .collect();
     std::fs::write(&urls, lines).expect("write urls");
     let out = run_redirected(
         &[

@@ -221,10 +221,7 @@ fn install_pair(private: &Staged, public: &Staged, force: bool) -> Result<()> {
         }
         Err(e) => {
             first.undo();
-            Err(e.context(format!(
-                "{} was left as it was",
-                private.target.display()
-            )))
+            Err(e.context(format!("{} was left as it was", private.target.display())))
         }
     }
 }
@@ -344,7 +341,10 @@ mod tests {
         let mut public = stage(&dir.path().join("public_key.pem"), b"new pub", 0o644).unwrap();
         public.target = dir.path().join("gone/public_key.pem");
         let err = install_pair(&private, &public, true).unwrap_err();
-        assert!(format!("{err:#}").contains("gone/public_key.pem"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("gone/public_key.pem"),
+            "{err:#}"
+        );
         assert_eq!(std::fs::read(&private_path).unwrap(), b"old key");
         drop((private, public));
         // Without --force, the new private key is taken away again.

@@ -134,7 +134,11 @@ pub fn run(args: SignArgs) -> Result<u8> {
     let failures = if from_stdin {
         let stdin = io::stdin();
         let interactive = stdin.is_terminal();
-        let jobs = if interactive { 1 } else { worker_count(args.jobs) };
+        let jobs = if interactive {
+            1
+        } else {
+            worker_count(args.jobs)
+        };
         let input = io::BufReader::with_capacity(64 * 1024, stdin);
         if interactive || jobs == 1 {
             sequential(&job, input, &mut out, &mut reporter)?
@@ -356,7 +360,9 @@ impl Reporter {
                     common::stderr_line(&format!("hint: {}", common::one_line(&h)));
                 }
             }
-            Note::NotUtf8(n) => common::stderr_line(&format!("cfsign: line {n}: is not UTF-8 text")),
+            Note::NotUtf8(n) => {
+                common::stderr_line(&format!("cfsign: line {n}: is not UTF-8 text"))
+            }
             Note::TooLong(n) => common::stderr_line(&format!(
                 "cfsign: line {n}: is longer than {LINE_LIMIT} bytes; CloudFront takes URLs of at most {} bytes",
                 cfsign::url::MAX_URL_LEN
@@ -826,7 +832,10 @@ mod tests {
         reporter.report(Note::Warning(Some(10_001), Warning::LiteralStar));
         assert_eq!(reporter.warnings.len(), 2);
         assert_eq!(
-            (reporter.warnings[0].first_line, reporter.warnings[0].repeats),
+            (
+                reporter.warnings[0].first_line,
+                reporter.warnings[0].repeats
+            ),
             (Some(1), 9_999)
         );
         assert_eq!(reporter.warnings[1].repeats, 0);
