@@ -171,6 +171,18 @@ pub enum Error {
         /// `is encrypted and no passphrase was given` or `the passphrase is wrong`.
         problem: String,
     },
+    /// An encrypted key uses a scheme or key-derivation parameters cfsign does not run
+    /// (PBES1, single DES, a KDF cost over the limits in [`crate::key`]); never a wrong
+    /// passphrase.
+    #[error("{source_name}: {problem}")]
+    KeyEncryption {
+        /// Where the key came from.
+        source_name: String,
+        /// What is wrong, naming the scheme or parameter.
+        problem: String,
+        /// The command that re-encrypts the key in a form cfsign reads.
+        fix: String,
+    },
     /// A public key was given where a private key is needed (or the other way round).
     #[error("{source_name}: is a {found}, but a {expected} is needed")]
     WrongKeyKind {
@@ -335,6 +347,7 @@ impl Error {
             Error::KeyUnsupported { .. } => {
                 "CloudFront accepts RSA 2048 and ECDSA P-256 keys; create one with `cfsign keygen` or openssl".into()
             }
+            Error::KeyEncryption { fix, .. } => format!("re-encrypt the key once with {fix}"),
             Error::Passphrase { .. } => {
                 "give the passphrase with --passphrase-file PATH or CFSIGN_PRIVATE_KEY_PASSPHRASE".into()
             }

@@ -66,7 +66,7 @@ impl fmt::Display for KeyAlgorithm {
 
 pub(crate) enum PrivateMaterial {
     Rsa(Box<rsa::PrivateKey>),
-    EcP256(p256::ecdsa::SigningKey),
+    EcP256(Box<p256::ecdsa::SigningKey>),
 }
 
 /// A private key CloudFront accepts: RSA 2048 or ECDSA P-256.
@@ -129,22 +129,99 @@ impl fmt::Debug for PublicKey {
 
 /// Repairs PEM text as CI secrets often damage it: literal `\n` sequences instead of line
 /// breaks, CRLF line ends, surrounding quotes or whitespace.
+///
+/// The result is built in one buffer reserved up front (it never grows, so no unwiped
+/// copy is left behind by a reallocation) and is zeroized when dropped.
 pub fn normalize_pem_text(text: &str) -> Zeroizing<String> {
-    let mut s = Zeroizing::new(text.trim().to_string());
+    let mut s = text.trim();
     for quote in ['"', '\''] {
         if s.len() >= 2 && s.starts_with(quote) && s.ends_with(quote) {
-            *s = s[1..s.len() - 1].to_string();
+            s = &s[1..s.len() - 1];
         }
     }
-    if s.contains("\\n") {
-        *s = s.replace("\\r\\n", "\n").replace("\\n", "\n");
+    let escaped = s.contains("\\n");
+    let mut out = Zeroizing::new(String::with_capacity(s.len()));
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if escaped && rest.starts_with("\\r\\n") {
+            out.push('\n');
+            rest = &rest[4..];
+        } else if escaped && rest.starts_with("\\n") {
+            out.push('\n');
+            rest = &rest[2..];
+        } else {
+            if c != '\r' {
+                out.push(c);
+            }
+            rest = &rest[c.len_utf8()..];
+        }
     }
-    if s.contains('\r') {
-        *s = s.replace('\r', "");
+    let trimmed_len = out.trim_end().len();
+    out.truncate(trimmed_len);
+    out
+}
+
+/// One PEM block: its label, whether it carries OpenSSL's legacy `Proc-Type` encryption
+/// header, and its decoded contents (zeroized when dropped).
+struct PemBlock {
+    tag: String,
+    legacy_encrypted: bool,
+    der: Zeroizing<Vec<u8>>,
+}
+
+/// Parses every complete `-----BEGIN X-----` ... `-----END X-----` block of `text`
+/// (text outside blocks, such as OpenSSL's `Bag Attributes`, is skipped).
+///
+/// Written here rather than taken from a PEM crate so that the base64 body and the
+/// decoded bytes only ever live in zeroizing buffers reserved up front.
+fn parse_pem_blocks(text: &str) -> std::result::Result<Vec<PemBlock>, &'static str> {
+    use base64::Engine as _;
+    let mut blocks = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(tag) = line
+            .trim()
+            .strip_prefix("-----BEGIN ")
+            .and_then(|l| l.strip_suffix("-----"))
+        else {
+            continue;
+        };
+        let end = format!("-----END {tag}-----");
+        let mut body = Zeroizing::new(String::with_capacity(text.len()));
+        let mut legacy_encrypted = false;
+        let mut complete = false;
+        for line in lines.by_ref() {
+            let line = line.trim();
+            if line == end {
+                complete = true;
+                break;
+            }
+            if line.starts_with("-----") {
+                break;
+            }
+            if let Some((name, _)) = line.split_once(':') {
+                legacy_encrypted |= name.trim() == "Proc-Type";
+                continue;
+            }
+            body.extend(line.chars().filter(|c| !c.is_whitespace()));
+        }
+        if !complete {
+            continue;
+        }
+        let engine = &base64::engine::general_purpose::STANDARD;
+        let mut der = Zeroizing::new(vec![0u8; body.len() / 4 * 3 + 3]);
+        let len = engine
+            .decode_slice(body.as_bytes(), der.as_mut_slice())
+            .map_err(|_| "the base64 text between its BEGIN and END lines is damaged")?;
+        der[len..].zeroize();
+        der.truncate(len);
+        blocks.push(PemBlock {
+            tag: tag.to_string(),
+            legacy_encrypted,
+            der,
+        });
     }
-    let trimmed_len = s.trim_end().len();
-    s.truncate(trimmed_len);
-    s
+    Ok(blocks)
 }
 
 fn format_err(source_name: &str, problem: impl Into<String>) -> Error {
@@ -166,7 +243,7 @@ fn first_block(
     bytes: &[u8],
     source_name: &str,
     wanted: fn(&str) -> bool,
-) -> Result<(pem::Pem, Option<ObjectIdentifier>)> {
+) -> Result<(PemBlock, Option<EcCurve>)> {
     if bytes.first() == Some(&0x30) {
         return Err(format_err(
             source_name,
@@ -182,24 +259,21 @@ fn first_block(
             "is not a PEM file: there is no -----BEGIN ...----- line",
         ));
     }
-    let blocks = pem::parse_many(text.as_bytes())
-        .map_err(|e| format_err(source_name, format!("is not valid PEM ({e})")))?;
+    let blocks = parse_pem_blocks(&text)
+        .map_err(|problem| format_err(source_name, format!("is not valid PEM: {problem}")))?;
     let mut params_curve = None;
     let mut saw_params = false;
-    let mut key: Option<pem::Pem> = None;
+    let mut key: Option<PemBlock> = None;
     let mut first_other = None;
+    // Blocks not returned are dropped here, which wipes their contents.
     for block in blocks {
-        if block.tag() == "EC PARAMETERS" {
+        if block.tag == "EC PARAMETERS" {
             saw_params = true;
-            params_curve = ObjectIdentifier::from_der(block.contents()).ok();
-        } else if wanted(block.tag()) {
-            if let Some(previous) = key.replace(block) {
-                let mut a = previous.into_contents();
-                a.zeroize();
-                if let Some(b) = key.take() {
-                    let mut b = b.into_contents();
-                    b.zeroize();
-                }
+            params_curve = pkcs8::der::asn1::AnyRef::from_der(&block.der)
+                .ok()
+                .and_then(|params| ec_curve(Some(params)));
+        } else if wanted(&block.tag) {
+            if key.replace(block).is_some() {
                 return Err(format_err(
                     source_name,
                     "holds more than one key, so which one to use is unclear; give a file with one",
@@ -207,21 +281,9 @@ fn first_block(
             }
         } else if first_other.is_none() {
             first_other = Some(block);
-        } else {
-            let mut extra = block.into_contents();
-            extra.zeroize();
         }
     }
-    let key = match key {
-        Some(k) => {
-            if let Some(other) = first_other {
-                let mut extra = other.into_contents();
-                extra.zeroize();
-            }
-            Some(k)
-        }
-        None => first_other,
-    };
+    let key = key.or(first_other);
     let key = key.ok_or_else(|| {
         format_err(
             source_name,
@@ -233,6 +295,267 @@ fn first_block(
         )
     })?;
     Ok((key, params_curve))
+}
+
+/// The curve an EC key's parameters name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EcCurve {
+    /// A named curve (an OID).
+    Named(ObjectIdentifier),
+    /// Explicit parameters equal to P-256's (as `openssl ec -param_enc explicit` writes).
+    ExplicitP256,
+    /// Explicit parameters of another curve.
+    ExplicitOther,
+}
+
+/// Reads EC parameters (absent, a curve OID, or an explicit `SpecifiedECDomain`).
+fn ec_curve(params: Option<pkcs8::der::asn1::AnyRef<'_>>) -> Option<EcCurve> {
+    let params = params?;
+    if let Ok(oid) = params.decode_as::<ObjectIdentifier>() {
+        return Some(EcCurve::Named(oid));
+    }
+    Some(if is_p256_explicit(params) {
+        EcCurve::ExplicitP256
+    } else {
+        EcCurve::ExplicitOther
+    })
+}
+
+/// P-256's domain parameters (SEC 2, FIPS 186-4 D.1.2.3), hex, big-endian.
+const P256_P: &str = "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff";
+const P256_A: &str = "ffffffff00000001000000000000000000000000fffffffffffffffffffffffc";
+const P256_B: &str = "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b";
+const P256_GX: &str = "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296";
+const P256_GY: &str = "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5";
+const P256_N: &str = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+const OID_PRIME_FIELD: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.1.1");
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .filter_map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+        .collect()
+}
+
+fn strip_zeros(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|&x| x != 0).unwrap_or(b.len());
+    &b[start..]
+}
+
+/// Whether explicit EC parameters (`SpecifiedECDomain`, SEC 1 C.2) describe P-256: the
+/// prime field, `a`, `b`, the base point (uncompressed or compressed), the order and a
+/// cofactor of 1 (the seed is not checked: it only documents how `b` was chosen).
+fn is_p256_explicit(params: pkcs8::der::asn1::AnyRef<'_>) -> bool {
+    use pkcs8::der::asn1::{AnyRef, OctetStringRef, UintRef};
+    use pkcs8::der::{Reader as _, Tag};
+    let parsed = params.sequence(|r| -> pkcs8::der::Result<_> {
+        let _version: u8 = r.decode()?;
+        let (field, p) = r.sequence(|f| -> pkcs8::der::Result<_> {
+            Ok((
+                f.decode::<ObjectIdentifier>()?,
+                f.decode::<UintRef<'_>>()?.as_bytes().to_vec(),
+            ))
+        })?;
+        let (a, b) = r.sequence(|c| -> pkcs8::der::Result<_> {
+            let a = c.decode::<&OctetStringRef>()?.as_bytes().to_vec();
+            let b = c.decode::<&OctetStringRef>()?.as_bytes().to_vec();
+            if !c.is_finished() && Tag::peek(c)? == Tag::BitString {
+                let _seed: AnyRef<'_> = c.decode()?;
+            }
+            Ok((a, b))
+        })?;
+        let base = r.decode::<&OctetStringRef>()?.as_bytes().to_vec();
+        let order = r.decode::<UintRef<'_>>()?.as_bytes().to_vec();
+        let cofactor = if r.is_finished() {
+            vec![1]
+        } else {
+            r.decode::<UintRef<'_>>()?.as_bytes().to_vec()
+        };
+        Ok((field, p, a, b, base, order, cofactor))
+    });
+    let Ok((field, p, a, b, base, order, cofactor)) = parsed else {
+        return false;
+    };
+    let uncompressed = [vec![4], hex_bytes(P256_GX), hex_bytes(P256_GY)].concat();
+    // Gy is odd, so the compressed base point starts with 03.
+    let compressed = [vec![3], hex_bytes(P256_GX)].concat();
+    field == OID_PRIME_FIELD
+        && strip_zeros(&p) == hex_bytes(P256_P)
+        && strip_zeros(&a) == hex_bytes(P256_A)
+        && strip_zeros(&b) == hex_bytes(P256_B)
+        && (base == uncompressed || base == compressed)
+        && strip_zeros(&order) == hex_bytes(P256_N)
+        && strip_zeros(&cofactor) == [1]
+}
+
+/// The most PBKDF2 iterations cfsign runs to decrypt a key (about a second or two of CPU;
+/// OpenSSL writes 2,048, current guidance is a few hundred thousand).
+pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// The most memory scrypt may use to decrypt a key, in bytes (128·N·r): 256 MiB.
+pub const MAX_SCRYPT_MEMORY: u128 = 256 * 1024 * 1024;
+/// The most scrypt work cfsign runs to decrypt a key, as N·r·p (a few seconds; OpenSSL's
+/// default N=16384, r=8, p=1 is 131,072).
+pub const MAX_SCRYPT_WORK: u128 = 1 << 22;
+
+/// The one-line conversion to an encryption cfsign reads.
+const REENCRYPT: &str = "`openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD.pem -out NEW.pem` (it asks for the passphrase, then a new one)";
+
+fn encryption_err(source_name: &str, problem: impl Into<String>) -> Error {
+    Error::KeyEncryption {
+        source_name: source_name.into(),
+        problem: problem.into(),
+        fix: REENCRYPT.into(),
+    }
+}
+
+/// Refuses key-derivation parameters that would panic, exhaust memory or run for minutes
+/// (a hostile or damaged key file), before anything is derived.
+fn check_kdf(kdf: &pkcs5::pbes2::Kdf, source_name: &str) -> Result<()> {
+    use pkcs5::pbes2::Kdf;
+    match kdf {
+        Kdf::Pbkdf2(p) => {
+            let n = p.iteration_count;
+            if n == 0 || n > MAX_PBKDF2_ITERATIONS {
+                return Err(encryption_err(
+                    source_name,
+                    format!(
+                        "is encrypted with a PBKDF2 iteration count of {n}, outside the 1 to {MAX_PBKDF2_ITERATIONS} cfsign runs"
+                    ),
+                ));
+            }
+        }
+        Kdf::Scrypt(p) => {
+            let (n, r, par) = (p.cost_parameter, p.block_size, p.parallelization);
+            let bad = |what: String| Err(encryption_err(source_name, what));
+            if n < 2 || !n.is_power_of_two() {
+                return bad(format!(
+                    "is encrypted with scrypt cost parameter N = {n}, which is not a power of two greater than 1"
+                ));
+            }
+            if r == 0 || par == 0 {
+                return bad(format!(
+                    "is encrypted with scrypt block size r = {r} and parallelization p = {par}; both must be 1 or more"
+                ));
+            }
+            let memory = 128 * u128::from(n) * u128::from(r);
+            if memory > MAX_SCRYPT_MEMORY {
+                return bad(format!(
+                    "is encrypted with scrypt N = {n}, r = {r}, which needs {} MiB of memory, over cfsign's limit of {} MiB",
+                    memory >> 20,
+                    MAX_SCRYPT_MEMORY >> 20
+                ));
+            }
+            let work = u128::from(n) * u128::from(r) * u128::from(par);
+            if work > MAX_SCRYPT_WORK {
+                return bad(format!(
+                    "is encrypted with scrypt parallelization p = {par} (N = {n}, r = {r}): N·r·p = {work} is over cfsign's limit of {MAX_SCRYPT_WORK} (seconds to hours of work)"
+                ));
+            }
+        }
+        _ => {
+            return Err(encryption_err(
+                source_name,
+                "is encrypted with a key-derivation function cfsign does not know",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The name OpenSSL gives a PKCS#5 v1.5 or PKCS#12 password-based encryption OID.
+fn pbes1_name(oid: ObjectIdentifier) -> Option<&'static str> {
+    let name = match oid.to_string().as_str() {
+        "1.2.840.113549.1.12.1.1" => "PBE-SHA1-RC4-128",
+        "1.2.840.113549.1.12.1.2" => "PBE-SHA1-RC4-40",
+        "1.2.840.113549.1.12.1.3" => "PBE-SHA1-3DES",
+        "1.2.840.113549.1.12.1.4" => "PBE-SHA1-2DES",
+        "1.2.840.113549.1.12.1.5" => "PBE-SHA1-RC2-128",
+        "1.2.840.113549.1.12.1.6" => "PBE-SHA1-RC2-40",
+        "1.2.840.113549.1.5.1" => "PBE-MD2-DES",
+        "1.2.840.113549.1.5.3" => "PBE-MD5-DES",
+        "1.2.840.113549.1.5.4" => "PBE-MD2-RC2-64",
+        "1.2.840.113549.1.5.6" => "PBE-MD5-RC2-64",
+        "1.2.840.113549.1.5.10" => "PBE-SHA1-DES",
+        "1.2.840.113549.1.5.11" => "PBE-SHA1-RC2-64",
+        _ => return None,
+    };
+    Some(name)
+}
+
+/// Decrypts an `ENCRYPTED PRIVATE KEY` (PBES2: PBKDF2 with HMAC-SHA1/SHA-2 or scrypt;
+/// AES-CBC, AES-GCM or DES-EDE3-CBC) into a zeroizing buffer, after checking the KDF
+/// cost. Only a decryption failure is reported as a wrong passphrase; an unsupported
+/// scheme or bad parameter is named as such.
+fn decrypt_pkcs8(der: &[u8], pass: &[u8], source_name: &str) -> Result<Zeroizing<Vec<u8>>> {
+    use pkcs8::der::Reader as _;
+    use pkcs8::der::asn1::{AnyRef, OctetStringRef};
+    let parsed = AnyRef::from_der(der).and_then(|any| {
+        any.sequence(|r| {
+            let alg: spki::AlgorithmIdentifierRef<'_> = r.decode()?;
+            let data = r.decode::<&OctetStringRef>()?.as_bytes();
+            Ok((alg, data))
+        })
+    });
+    let (alg, data) = parsed.map_err(|e| {
+        format_err(
+            source_name,
+            format!("is not a valid encrypted PKCS#8 key ({e})"),
+        )
+    })?;
+    if alg.oid != pkcs5::pbes2::PBES2_OID {
+        let scheme = match pbes1_name(alg.oid) {
+            Some(name) => format!("the old PBES1 scheme {name} (`openssl pkcs8 -v1 {name}`)"),
+            None => format!(
+                "an encryption scheme cfsign does not know (OID {})",
+                alg.oid
+            ),
+        };
+        return Err(encryption_err(
+            source_name,
+            format!("is encrypted with {scheme}, which cfsign does not read"),
+        ));
+    }
+    let params = alg
+        .parameters
+        .ok_or(pkcs8::der::Tag::Sequence.value_error().into())
+        .and_then(pkcs5::pbes2::Parameters::try_from)
+        .map_err(|e| {
+            encryption_err(
+                source_name,
+                format!("uses PBES2 parameters cfsign cannot read ({e})"),
+            )
+        })?;
+    check_kdf(&params.kdf, source_name)?;
+    let mut buf = Zeroizing::new(data.to_vec());
+    let len = match params.decrypt_in_place(pass, &mut buf) {
+        Ok(plain) => plain.len(),
+        Err(pkcs5::Error::DecryptFailed) => {
+            return Err(Error::Passphrase {
+                source_name: source_name.into(),
+                problem: "could not be decrypted: the passphrase is wrong".into(),
+            });
+        }
+        Err(pkcs5::Error::UnsupportedAlgorithm { oid }) => {
+            let what = if oid.to_string() == "1.3.14.3.2.7" {
+                "single DES (`-v2 des`), which is too weak to read".to_string()
+            } else {
+                format!("algorithm {oid}, which cfsign does not read")
+            };
+            return Err(encryption_err(
+                source_name,
+                format!("is encrypted with {what}"),
+            ));
+        }
+        Err(e) => {
+            return Err(encryption_err(
+                source_name,
+                format!("has encryption parameters cfsign cannot use ({e})"),
+            ));
+        }
+    };
+    buf[len..].zeroize();
+    buf.truncate(len);
+    Ok(buf)
 }
 
 fn curve_name(oid: Option<ObjectIdentifier>) -> String {
@@ -250,6 +573,12 @@ fn unsupported(source_name: &str, found: impl Into<String>) -> Error {
         source_name: source_name.into(),
         found: found.into(),
     }
+}
+
+/// The exact size of an RSA modulus in bits (not its length in bytes times 8, which
+/// takes a 2041-bit modulus for 2048 bits).
+fn modulus_bits(key: &impl PublicKeyParts) -> usize {
+    key.n().as_ref().bit_width() as usize
 }
 
 fn check_rsa_size(bits: usize, source_name: &str) -> Result<()> {
@@ -275,22 +604,21 @@ impl PrivateKey {
     pub fn from_pem(bytes: &[u8], passphrase: Option<&[u8]>, source_name: &str) -> Result<Self> {
         let (block, params_curve) =
             first_block(bytes, source_name, |tag| tag.ends_with("PRIVATE KEY"))?;
-        let tag = block.tag().to_string();
-        if block.headers().get("Proc-Type").is_some() {
+        if block.legacy_encrypted {
             return Err(format_err(
                 source_name,
                 "uses OpenSSL's legacy PEM encryption (Proc-Type: 4,ENCRYPTED); convert it with `openssl pkcs8 -topk8 -in OLD.pem -out NEW.pem`",
             ));
         }
-        let der = Zeroizing::new(block.into_contents());
-        match tag.as_str() {
+        let der = &block.der;
+        match block.tag.as_str() {
             "RSA PRIVATE KEY" => {
-                let key = rsa::PrivateKey::from_pkcs1_der(&der).map_err(|e| {
+                let key = rsa::PrivateKey::from_pkcs1_der(der).map_err(|e| {
                     format_err(source_name, format!("is not a valid PKCS#1 RSA key ({e})"))
                 })?;
                 Self::from_rsa(key, source_name)
             }
-            "PRIVATE KEY" => Self::from_pkcs8_der(&der, source_name),
+            "PRIVATE KEY" => Self::from_pkcs8_der(der, source_name),
             "ENCRYPTED PRIVATE KEY" => {
                 let Some(pass) = passphrase else {
                     return Err(Error::Passphrase {
@@ -298,34 +626,10 @@ impl PrivateKey {
                         problem: "is encrypted and no passphrase was given".into(),
                     });
                 };
-                let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der).map_err(|e| {
-                    format_err(
-                        source_name,
-                        format!("is not a valid encrypted PKCS#8 key ({e})"),
-                    )
-                })?;
-                let doc = info.decrypt(pass).map_err(|_| Error::Passphrase {
-                    source_name: source_name.into(),
-                    problem: "could not be decrypted: the passphrase is wrong".into(),
-                })?;
-                Self::from_pkcs8_der(doc.as_bytes(), source_name)
+                let plain = decrypt_pkcs8(der, pass, source_name)?;
+                Self::from_pkcs8_der(&plain, source_name)
             }
-            "EC PRIVATE KEY" => {
-                let parsed = sec1::EcPrivateKey::try_from(der.as_slice()).map_err(|e| {
-                    format_err(source_name, format!("is not a valid SEC1 EC key ({e})"))
-                })?;
-                let curve = parsed
-                    .parameters
-                    .and_then(|p| p.named_curve())
-                    .or(params_curve);
-                if curve != Some(OID_P256) {
-                    return Err(unsupported(source_name, curve_name(curve)));
-                }
-                let secret = p256::SecretKey::from_sec1_der(&der).map_err(|e| {
-                    format_err(source_name, format!("is not a valid P-256 key ({e})"))
-                })?;
-                Self::from_material(PrivateMaterial::EcP256(secret.into()))
-            }
+            "EC PRIVATE KEY" => Self::from_sec1_der(der, params_curve, source_name),
             "PUBLIC KEY" | "RSA PUBLIC KEY" => Err(Error::WrongKeyKind {
                 source_name: source_name.into(),
                 found: "public key".into(),
@@ -358,13 +662,12 @@ impl PrivateKey {
 
     /// Whether PEM text holds an encrypted key (so a passphrase is needed).
     pub fn pem_is_encrypted(bytes: &[u8]) -> bool {
-        let text = String::from_utf8_lossy(bytes);
-        text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
-            || text.contains("Proc-Type: 4,ENCRYPTED")
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        has(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") || has(b"Proc-Type: 4,ENCRYPTED")
     }
 
     fn from_rsa(key: rsa::PrivateKey, source_name: &str) -> Result<Self> {
-        check_rsa_size(key.size() * 8, source_name)?;
+        check_rsa_size(modulus_bits(&key), source_name)?;
         Self::from_material(PrivateMaterial::Rsa(Box::new(key)))
     }
 
@@ -422,15 +725,48 @@ impl PrivateKey {
             return Self::from_rsa(key, source_name);
         }
         if oid == OID_EC {
-            let curve = info.algorithm.parameters_oid().ok();
-            if curve != Some(OID_P256) {
-                return Err(unsupported(source_name, curve_name(curve)));
-            }
-            let secret = p256::SecretKey::from_pkcs8_der(der)
-                .map_err(|e| format_err(source_name, format!("is not a valid P-256 key ({e})")))?;
-            return Self::from_material(PrivateMaterial::EcP256(secret.into()));
+            let curve = ec_curve(info.algorithm.parameters);
+            return Self::from_sec1_der(info.private_key.as_bytes(), curve, source_name);
         }
         Err(unsupported(source_name, algorithm_name(oid)))
+    }
+
+    /// A SEC1 `ECPrivateKey` (alone, or inside PKCS#8); `outer` is the curve named outside
+    /// it (the PKCS#8 algorithm parameters or an `EC PARAMETERS` block).
+    fn from_sec1_der(der: &[u8], outer: Option<EcCurve>, source_name: &str) -> Result<Self> {
+        use pkcs8::der::asn1::{AnyRef, ContextSpecific, OctetStringRef};
+        use pkcs8::der::{Reader as _, TagNumber};
+        let parsed = AnyRef::from_der(der).and_then(|any| {
+            any.sequence(|r| {
+                let _version: u8 = r.decode()?;
+                let scalar = r.decode::<&OctetStringRef>()?.as_bytes();
+                let params = ContextSpecific::<AnyRef>::decode_explicit(r, TagNumber(0))?;
+                let _public = ContextSpecific::<AnyRef>::decode_explicit(r, TagNumber(1))?;
+                Ok((scalar, params.map(|p| p.value)))
+            })
+        });
+        let (scalar, params) = parsed
+            .map_err(|e| format_err(source_name, format!("is not a valid SEC1 EC key ({e})")))?;
+        match ec_curve(params).or(outer) {
+            Some(EcCurve::Named(o)) if o == OID_P256 => {}
+            Some(EcCurve::ExplicitP256) => {}
+            Some(EcCurve::Named(o)) => return Err(unsupported(source_name, curve_name(Some(o)))),
+            Some(EcCurve::ExplicitOther) => {
+                return Err(unsupported(
+                    source_name,
+                    "ECDSA (explicit curve parameters, not P-256's)",
+                ));
+            }
+            None => return Err(unsupported(source_name, curve_name(None))),
+        }
+        let secret = p256::SecretKey::from_slice(scalar).map_err(|_| {
+            format_err(
+                source_name,
+                "is not a valid P-256 key (the private scalar is out of range)",
+            )
+        })?;
+        // Boxed at once, so the key is not moved (and copied) again after this.
+        Self::from_material(PrivateMaterial::EcP256(Box::new(secret.into())))
     }
 
     /// The key's algorithm.
@@ -462,8 +798,8 @@ impl PublicKey {
     /// refuses \[R12\].
     pub fn from_pem(bytes: &[u8], source_name: &str) -> Result<Self> {
         let (block, _) = first_block(bytes, source_name, |tag| tag.ends_with("PUBLIC KEY"))?;
-        let der = block.contents();
-        let material = match block.tag() {
+        let der = &block.der[..];
+        let material = match block.tag.as_str() {
             "PUBLIC KEY" => {
                 let spki = spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| {
                     format_err(source_name, format!("is not a valid public key ({e})"))
@@ -473,7 +809,7 @@ impl PublicKey {
                     let key = rsa::PublicKey::from_public_key_der(der).map_err(|e| {
                         format_err(source_name, format!("is not a valid RSA public key ({e})"))
                     })?;
-                    check_rsa_size(key.size() * 8, source_name)?;
+                    check_rsa_size(modulus_bits(&key), source_name)?;
                     PublicMaterial::Rsa(Box::new(key))
                 } else if oid == OID_EC {
                     let curve = spki.algorithm.parameters_oid().ok();
@@ -498,7 +834,7 @@ impl PublicKey {
                         format!("is not a valid PKCS#1 RSA public key ({e})"),
                     )
                 })?;
-                check_rsa_size(key.size() * 8, source_name)?;
+                check_rsa_size(modulus_bits(&key), source_name)?;
                 PublicMaterial::Rsa(Box::new(key))
             }
             "CERTIFICATE" => {
@@ -564,7 +900,7 @@ impl PrivateKey {
                 use p256::elliptic_curve::Generate as _;
                 let secret = p256::SecretKey::try_generate_from_rng(&mut getrandom::SysRng)
                     .map_err(keygen_err)?;
-                PrivateMaterial::EcP256(secret.into())
+                PrivateMaterial::EcP256(Box::new(secret.into()))
             }
         };
         Self::from_material(material)
@@ -633,7 +969,8 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Reads a small file whole (at most [`MAX_FILE_LEN`] bytes); `what` names it in errors
-/// (`private key`, `policy file`).
+/// (`private key`, `policy file`). The buffer is sized from the file's length up front, so
+/// a key is read into one allocation and not copied by growth.
 ///
 /// # Errors
 /// [`Error::Read`] when the file cannot be read or is larger than [`MAX_FILE_LEN`].
@@ -644,7 +981,8 @@ pub fn read_small_file(path: &Path, what: &str) -> Result<Vec<u8>> {
         path: source.clone(),
         reason: io_reason(&e),
     })?;
-    read_small(file, what, &source)
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    read_bounded(file, len.min(MAX_FILE_LEN) as usize + 1, what, &source)
 }
 
 /// Reads at most [`MAX_FILE_LEN`] bytes from `reader` (a file, standard input); `what`
@@ -653,25 +991,49 @@ pub fn read_small_file(path: &Path, what: &str) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Read`] when reading fails or there are more than [`MAX_FILE_LEN`] bytes.
 pub fn read_small(reader: impl std::io::Read, what: &str, source: &str) -> Result<Vec<u8>> {
-    use std::io::Read as _;
+    read_bounded(reader, 16 * 1024, what, source)
+}
+
+/// Reads into a buffer of `capacity` bytes; when it must grow, the bytes are copied to a
+/// larger buffer and the old one is wiped, so no unwiped copy of a key is left in freed
+/// memory (as `read_to_end`'s reallocation would).
+fn read_bounded(
+    mut reader: impl std::io::Read,
+    capacity: usize,
+    what: &str,
+    source: &str,
+) -> Result<Vec<u8>> {
     let err = |reason: String| Error::Read {
         what: what.into(),
         path: source.into(),
         reason,
     };
-    let mut buf = Vec::new();
-    reader
-        .take(MAX_FILE_LEN + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| err(io_reason(&e)))?;
-    if buf.len() as u64 > MAX_FILE_LEN {
-        buf.zeroize();
-        return Err(err(format!(
-            "it is larger than {} KiB, which no key, passphrase, policy or cookie file is",
-            MAX_FILE_LEN / 1024
-        )));
+    let limit = MAX_FILE_LEN as usize;
+    let mut buf = Zeroizing::new(Vec::with_capacity(capacity.min(limit + 1)));
+    let mut chunk = Zeroizing::new([0u8; 8192]);
+    loop {
+        let n = match reader.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(err(io_reason(&e))),
+        };
+        if buf.len() + n > limit {
+            return Err(err(format!(
+                "it is larger than {} KiB, which no key, passphrase, policy or cookie file is",
+                MAX_FILE_LEN / 1024
+            )));
+        }
+        if buf.len() + n > buf.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(
+                (buf.capacity() * 2).max(buf.len() + n).min(limit + 1),
+            ));
+            bigger.extend_from_slice(&buf);
+            buf = bigger;
+        }
+        buf.extend_from_slice(&chunk[..n]);
     }
-    Ok(buf)
+    Ok(std::mem::take(&mut *buf))
 }
 
 #[cfg(test)]
@@ -751,5 +1113,147 @@ mod tests {
             back.public_key().to_pem().unwrap(),
             key.public_key().to_pem().unwrap()
         );
+    }
+
+    fn test_key(name: &str) -> Vec<u8> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/keys");
+        std::fs::read(format!("{dir}/{name}")).unwrap()
+    }
+
+    const PASS: &[u8] = b"test-passphrase";
+
+    fn load(name: &str) -> Result<PrivateKey> {
+        PrivateKey::from_pem(&test_key(name), Some(PASS), name)
+    }
+
+    /// The public key of a loaded test key, to compare two encodings of one key.
+    fn public_pem(name: &str) -> String {
+        load(name).unwrap().public_key().to_pem().unwrap()
+    }
+
+    /// Regression (issue 10.3): PBES2 with PRF hmacWithSHA1, OpenSSL 1.0.x's default, was
+    /// reported as a wrong passphrase.
+    #[test]
+    fn pbes2_hmac_sha1_key_is_not_a_wrong_passphrase() {
+        assert_eq!(
+            public_pem("rsa2048_pkcs8_encrypted_sha1prf.pem"),
+            public_pem("rsa2048_pkcs8.pem")
+        );
+        let e = PrivateKey::from_pem(
+            &test_key("rsa2048_pkcs8_encrypted_sha1prf.pem"),
+            Some(b"wrong"),
+            "k",
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::Passphrase { .. }), "{e}");
+    }
+
+    /// Regression (issue 10.3): `-v2 des3` keys gave an ASN.1/OID error.
+    #[test]
+    fn pbes2_des3_key_loads() {
+        assert_eq!(
+            public_pem("ec_p256_pkcs8_encrypted_des3.pem"),
+            public_pem("ec_p256_pkcs8.pem")
+        );
+    }
+
+    /// Regression (issue 10.3): a PBES1 key (`-v1 PBE-SHA1-3DES`) gave an ASN.1/OID error;
+    /// it must name the scheme and the conversion, never blame the passphrase.
+    #[test]
+    fn pbes1_key_names_the_scheme_and_the_conversion() {
+        let e = load("ec_p256_pkcs8_encrypted_pbes1.pem").unwrap_err();
+        assert!(matches!(e, Error::KeyEncryption { .. }), "{e:?}");
+        assert!(e.to_string().contains("PBE-SHA1-3DES"), "{e}");
+        let hint = e.hint().unwrap();
+        assert!(
+            hint.contains("openssl pkcs8 -topk8 -v2 aes-256-cbc"),
+            "{hint}"
+        );
+    }
+
+    /// Regression (issue 10.3): SEC1 and PKCS#8 keys with explicit P-256 parameters were
+    /// refused as an "unnamed curve"; other explicit curves must still be refused by name.
+    #[test]
+    fn explicit_p256_parameters_are_accepted_others_named() {
+        let named = public_pem("ec_p256_sec1.pem");
+        assert_eq!(public_pem("ec_p256_sec1_explicit.pem"), named);
+        assert_eq!(public_pem("ec_p256_pkcs8_explicit.pem"), named);
+        let e = load("ec_p384_sec1_explicit.pem").unwrap_err();
+        assert!(matches!(e, Error::KeyUnsupported { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .contains("explicit curve parameters, not P-256"),
+            "{e}"
+        );
+    }
+
+    /// Regression (issue 10.3): RSA keys of 2041-2047 bits were taken for RSA-2048 (the
+    /// check was bytes x 8).
+    #[test]
+    fn rsa_keys_of_2041_to_2047_bits_are_refused() {
+        for (name, bits) in [("rsa2041_pkcs1.pem", 2041), ("rsa2047_pkcs1.pem", 2047)] {
+            let e = load(name).unwrap_err();
+            assert!(matches!(e, Error::KeyUnsupported { .. }), "{e:?}");
+            assert!(e.to_string().contains(&format!("RSA-{bits}")), "{e}");
+        }
+    }
+
+    /// The scrypt and PBKDF2 test keys with their KDF parameters replaced, as PEM.
+    fn with_kdf(name: &str, edit: impl Fn(&mut pkcs5::pbes2::Kdf)) -> Vec<u8> {
+        use pkcs8::der::Encode;
+        let pem = test_key(name);
+        let (_, der) = pkcs8::der::pem::decode_vec(&pem).unwrap();
+        let mut info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der).unwrap();
+        let pkcs5::EncryptionScheme::Pbes2(params) = &mut info.encryption_algorithm else {
+            panic!("not PBES2");
+        };
+        edit(&mut params.kdf);
+        let der = info.to_der().unwrap();
+        pkcs8::der::pem::encode_string("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF, &der)
+            .unwrap()
+            .into_bytes()
+    }
+
+    fn scrypt(n: u64, r: u16, p: u16) -> Vec<u8> {
+        with_kdf("ec_p256_pkcs8_encrypted_scrypt.pem", |kdf| {
+            let pkcs5::pbes2::Kdf::Scrypt(s) = kdf else {
+                panic!("not scrypt")
+            };
+            s.cost_parameter = n;
+            s.block_size = r;
+            s.parallelization = p;
+        })
+    }
+
+    /// Regression (issue 9.5): scrypt N=0 panicked inside the KDF, N=2^56 overflowed, N=2^40
+    /// aborted allocating a TiB, p=65535 and PBKDF2 with 2^32-1 iterations ran for hours.
+    /// Each is refused before deriving, naming the parameter, never as a wrong passphrase.
+    #[test]
+    fn hostile_kdf_parameters_are_refused_before_deriving() {
+        let pbkdf2 = with_kdf("rsa2048_pkcs8_encrypted.pem", |kdf| {
+            let pkcs5::pbes2::Kdf::Pbkdf2(p) = kdf else {
+                panic!("not PBKDF2")
+            };
+            p.iteration_count = u32::MAX;
+        });
+        let cases = [
+            (scrypt(0, 8, 1), "N = 0"),
+            (scrypt(3, 8, 1), "N = 3"),
+            (scrypt(1 << 56, 8, 1), "N = 72057594037927936"),
+            (scrypt(1 << 40, 1, 1), "MiB of memory"),
+            (scrypt(1 << 21, 8, 1), "MiB of memory"),
+            (scrypt(1 << 14, 8, 65535), "parallelization p = 65535"),
+            (scrypt(1 << 10, 0, 1), "block size r = 0"),
+            (pbkdf2, "PBKDF2 iteration count of 4294967295"),
+        ];
+        for (pem, needle) in cases {
+            let e = PrivateKey::from_pem(&pem, Some(PASS), "k").unwrap_err();
+            assert!(matches!(e, Error::KeyEncryption { .. }), "{needle}: {e:?}");
+            assert!(e.to_string().contains(needle), "{needle}: {e}");
+            assert!(e.hint().unwrap().contains("-v2 aes-256-cbc"), "{e}");
+        }
+        // The limits still let through what OpenSSL writes by default, and the scrypt base.
+        let ok = PrivateKey::from_pem(&scrypt(1 << 10, 8, 1), Some(PASS), "k").unwrap();
+        assert_eq!(ok.algorithm(), KeyAlgorithm::EcdsaP256);
     }
 }
