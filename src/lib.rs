@@ -42,6 +42,8 @@
 pub mod cookies;
 pub mod encoding;
 pub mod error;
+#[cfg(feature = "serve")]
+pub mod gate;
 pub mod inspect;
 pub mod key;
 #[cfg(feature = "openssl")]

@@ -7,6 +7,8 @@ mod cookies;
 mod inspect;
 mod keygen;
 mod man;
+#[cfg(feature = "serve")]
+mod serve;
 mod sign;
 mod verify;
 
@@ -92,6 +94,11 @@ enum Command {
     /// Print the manual page (roff), for `man -l -` or a man1 directory.
     #[command(after_help = man::AFTER_HELP)]
     Man(man::ManArgs),
+    /// Serve a folder or proxy an origin on 127.0.0.1, enforcing signed URLs and cookies
+    /// as a CloudFront cache behavior with trusted key groups does.
+    #[cfg(feature = "serve")]
+    #[command(after_help = serve::AFTER_HELP)]
+    Serve(serve::ServeArgs),
 }
 
 /// An error already reported to the user, carrying the exit status to use.
@@ -153,6 +160,8 @@ pub fn main() -> ExitCode {
         Some(Command::Keygen(args)) => keygen::run(args),
         Some(Command::Completions(args)) => completions::run(args),
         Some(Command::Man(args)) => man::run(args),
+        #[cfg(feature = "serve")]
+        Some(Command::Serve(args)) => serve::run(args),
         None => {
             if cli.sign.urls.is_empty() && std::io::stdin().is_terminal() {
                 let _ = Cli::command().print_help();

@@ -42,27 +42,8 @@ pub struct VerifyArgs {
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
-    /// PEM public key (SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`) of the signing key.
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["keys", "key_dir"], help_heading = "Keys")]
-    pub public_key: Option<PathBuf>,
-
-    /// The ID the --public-key is registered under in CloudFront; other IDs are then
-    /// InvalidKey. Without it any Key-Pair-Id is checked with the key.
-    #[arg(
-        long,
-        value_name = "ID",
-        requires = "public_key",
-        help_heading = "Keys"
-    )]
-    pub key_pair_id: Option<String>,
-
-    /// A public key of the trusted key group, as ID=PATH; repeat for each key.
-    #[arg(long = "key", value_name = "ID=PATH", help_heading = "Keys")]
-    pub keys: Vec<String>,
-
-    /// A directory of trusted public keys named ID.pem (the key group).
-    #[arg(long, value_name = "DIR", help_heading = "Keys")]
-    pub key_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub key_group: KeyArgs,
 
     /// The viewer's public IPv4 address, checked against the policy's IpAddress.
     #[arg(long, value_name = "IPV4", help_heading = "Request")]
@@ -101,12 +82,39 @@ pub struct VerifyArgs {
     pub format: Format,
 }
 
+/// The trusted key group: `--public-key` (+ `--key-pair-id`), `--key ID=PATH` repeated,
+/// or `--key-dir` (shared by `verify` and `serve`).
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// PEM public key (SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`) of the signing key.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["keys", "key_dir"], help_heading = "Keys")]
+    pub public_key: Option<PathBuf>,
+
+    /// The ID the --public-key is registered under in CloudFront; other IDs are then
+    /// InvalidKey. Without it any Key-Pair-Id is checked with the key.
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "public_key",
+        help_heading = "Keys"
+    )]
+    pub key_pair_id: Option<String>,
+
+    /// A public key of the trusted key group, as ID=PATH; repeat for each key.
+    #[arg(long = "key", value_name = "ID=PATH", help_heading = "Keys")]
+    pub keys: Vec<String>,
+
+    /// A directory of trusted public keys named ID.pem (the key group).
+    #[arg(long, value_name = "DIR", help_heading = "Keys")]
+    pub key_dir: Option<PathBuf>,
+}
+
 /// Reads a public key file, naming it in errors.
 fn load_key(path: &Path) -> Result<PublicKey> {
     Ok(PublicKey::from_pem_file(path)?)
 }
 
-fn trusted_keys(args: &VerifyArgs) -> Result<TrustedKeys> {
+pub fn trusted_keys(args: &KeyArgs) -> Result<TrustedKeys> {
     if let Some(path) = &args.public_key {
         let key_pair_id = args
             .key_pair_id
@@ -261,7 +269,7 @@ pub fn run(mut args: VerifyArgs) -> Result<u8> {
         require_http_url("--url", url)?;
     }
     let ctx = context(&args)?;
-    let keys = trusted_keys(&args)?;
+    let keys = trusted_keys(&args.key_group)?;
     let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
     let result = match (&cookies, &args.signed_url, &args.url) {
         (Some(text), None, Some(url)) => {
