@@ -1,0 +1,204 @@
+//! The round trip: whatever `sign` accepts (URLs and cookies, canned and custom, any
+//! resource, times, IP range, key and hash), `verify` serves at a time and address
+//! the policy allows, and `inspect` decodes, without a key, to the values signed. The
+//! cookies are read back from every form cfsign writes (`Cookie:` header, `Set-Cookie`
+//! lines, JSON, Netscape jar).
+#![no_main]
+
+use std::net::Ipv4Addr;
+
+use arbitrary::Arbitrary;
+use cfsign::verify::{RequestContext, verify_cookie_entries, verify_cookies, verify_url};
+use cfsign::{
+    Condition, CookieAttributes, CookiePolicy, PolicyMode, SignedUrl, SourceIp, UrlPolicy,
+};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Arbitrary, Debug)]
+enum Resource {
+    /// The URL itself.
+    Url,
+    /// A prefix of the URL (cut at a byte count) followed by `*`.
+    PrefixStar(u16),
+    /// Any text.
+    Text(String),
+}
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    https: bool,
+    host: String,
+    path: String,
+    expires: u32,
+    start: Option<u32>,
+    ip: Option<([u8; 4], u8)>,
+    mode: u8,
+    resource: Option<Resource>,
+    ec: bool,
+    sha256: bool,
+    cookie_domain: Option<String>,
+    cookie_path: Option<String>,
+    secure: bool,
+    http_only: bool,
+    max_age: Option<u32>,
+}
+
+fn resource_for(r: &Option<Resource>, url: &str) -> Option<String> {
+    match r.as_ref()? {
+        Resource::Url => Some(url.to_string()),
+        Resource::PrefixStar(cut) => {
+            let mut cut = usize::from(*cut).min(url.len());
+            while !url.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            Some(format!("{}*", &url[..cut]))
+        }
+        Resource::Text(t) => Some(t.clone()),
+    }
+}
+
+/// A time the policy allows, when there is one.
+fn allowed_time(c: &Condition) -> Option<i64> {
+    let at = match c.date_greater_than {
+        Some(start) => start + 1,
+        None => c.date_less_than - 1,
+    };
+    (at >= 0 && at < c.date_less_than).then_some(at)
+}
+
+fn check_url_round_trip(signed: &SignedUrl, url: &str, ctx: RequestContext) {
+    let v = verify_url(&signed.url, cfsign_fuzz::trusted_keys(), ctx);
+    assert!(
+        v.serves(),
+        "signed {signed:?}, verify refused: {:?}",
+        v.verdict
+    );
+    assert_eq!(v.policy.as_deref(), Some(signed.policy.as_str()));
+    assert_eq!(v.policy_type, Some(signed.policy_type));
+
+    let ins = cfsign::inspect::inspect_url(&signed.url);
+    assert!(ins.problems.is_empty(), "{signed:?}: {:?}", ins.problems);
+    assert_eq!(ins.base_url, url);
+    assert_eq!(ins.policy_type, Some(signed.policy_type));
+    assert_eq!(ins.policy.as_deref(), Some(signed.policy.as_str()));
+    assert_eq!(ins.resource.as_deref(), Some(signed.resource.as_str()));
+    assert_eq!(ins.date_less_than, Some(signed.condition.date_less_than));
+    assert_eq!(ins.date_greater_than, signed.condition.date_greater_than);
+    assert_eq!(
+        ins.ip_address,
+        signed.condition.ip_address.map(|ip| ip.to_string())
+    );
+    assert_eq!(
+        ins.key_pair_id.as_deref(),
+        Some(signed.key_pair_id.as_str())
+    );
+    assert_eq!(
+        ins.hash_algorithm.as_deref(),
+        signed.hash_algorithm.parameter()
+    );
+    let sig = ins.signature_len.expect("signature decoded");
+    assert!(sig > 0);
+}
+
+fuzz_target!(|input: Input| {
+    let scheme = if input.https { "https" } else { "http" };
+    let url = format!("{scheme}://{}{}", input.host, input.path);
+    let ip = match input.ip {
+        Some((a, prefix)) => match SourceIp::new(Ipv4Addr::from(a), prefix) {
+            Ok(ip) => Some(ip),
+            Err(_) => return,
+        },
+        None => None,
+    };
+    let condition = Condition {
+        date_less_than: i64::from(input.expires),
+        date_greater_than: input.start.map(i64::from),
+        ip_address: ip,
+    };
+    let mode = match input.mode % 3 {
+        0 => PolicyMode::Auto,
+        1 => PolicyMode::Canned,
+        _ => PolicyMode::Custom,
+    };
+    let resource = resource_for(&input.resource, &url);
+    let signer = cfsign_fuzz::signer_for(input.ec, input.sha256);
+    let ctx = allowed_time(&condition).map(|at| RequestContext {
+        at,
+        client_ip: ip.map(|r| r.addr()),
+    });
+    if let Some(r) = ip {
+        assert!(r.contains(r.addr()), "{r} does not contain its own address");
+    }
+
+    let request = UrlPolicy {
+        policy_resource: resource.clone(),
+        condition: condition.clone(),
+        mode,
+    };
+    match signer.sign_url(&url, &request) {
+        Ok(signed) => {
+            let _ = signed.to_json();
+            if let Some(ctx) = ctx {
+                check_url_round_trip(&signed, &url, ctx);
+            }
+        }
+        Err(e) => cfsign_fuzz::exercise_error(&e),
+    }
+
+    let cookie_request = CookiePolicy {
+        condition,
+        mode,
+        attributes: CookieAttributes {
+            domain: input.cookie_domain,
+            path: input.cookie_path,
+            secure: input.secure,
+            http_only: input.http_only,
+            max_age: input.max_age.map(i64::from),
+            expires: None,
+        },
+    };
+    let cookie_resource = resource.unwrap_or_else(|| url.clone());
+    let cookies = match signer.sign_cookies(&cookie_resource, &cookie_request) {
+        Ok(c) => c,
+        Err(e) => return cfsign_fuzz::exercise_error(&e),
+    };
+    let Some(ctx) = ctx else { return };
+    // The request URL: the resource when it is exact, the URL it was cut from otherwise.
+    let keys = cfsign_fuzz::trusted_keys();
+    let pairs = cfsign::cookies::parse_cookie_header(&cookies.to_cookie_header())
+        .expect("cfsign's own Cookie header reads back");
+    let v = verify_cookies(&pairs, &url, keys, ctx);
+    assert!(v.serves(), "{cookies:?} for {url}: {:?}", v.verdict);
+    assert_eq!(v.policy.as_deref(), Some(cookies.policy.as_str()));
+
+    let ins = cfsign::inspect::inspect_cookies(&pairs, &url);
+    assert!(ins.problems.is_empty(), "{cookies:?}: {:?}", ins.problems);
+    assert_eq!(ins.policy_type, Some(cookies.policy_type));
+    assert_eq!(ins.policy.as_deref(), Some(cookies.policy.as_str()));
+    assert_eq!(ins.date_less_than, Some(cookies.expires()));
+    assert_eq!(ins.date_greater_than, cookies.condition.date_greater_than);
+    assert_eq!(
+        ins.key_pair_id.as_deref(),
+        Some(cookies.key_pair_id.as_str())
+    );
+
+    let forms = [
+        ("Set-Cookie", cookies.to_set_cookie_headers()),
+        ("JSON", cookies.to_json().to_string()),
+        ("Netscape", cookies.to_netscape().unwrap_or_default()),
+    ];
+    for (form, text) in forms {
+        if text.is_empty() {
+            continue;
+        }
+        let entries = cfsign::verify::parse_cookie_entries(&text)
+            .unwrap_or_else(|e| panic!("{form} form {text:?} does not read back: {e}"));
+        let v = verify_cookie_entries(&entries, &url, keys, ctx);
+        assert!(
+            v.serves(),
+            "{form} form {text:?} for {url}: {:?} {:?}",
+            v.verdict,
+            v.notes
+        );
+    }
+});
