@@ -110,7 +110,7 @@ pub fn parse_time(input: &str) -> Result<i64> {
                 "has fractional seconds; CloudFront times are whole seconds",
             ));
         }
-        return Ok(t.timestamp());
+        return date_in_range(input, t.timestamp());
     }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S",
@@ -119,16 +119,32 @@ pub fn parse_time(input: &str) -> Result<i64> {
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(t.and_utc().timestamp());
+            return date_in_range(input, t.and_utc().timestamp());
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc().timestamp())
-            .unwrap_or(0));
+        let t = d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+        return date_in_range(input, t.unwrap_or(0));
     }
     Err(time_err(input, "is not a time cfsign can read"))
+}
+
+/// A written date's time, refused (naming the input) when before 1970 or after year 9999:
+/// chrono reads years such as `26` or `-2026`, which would become negative Unix times.
+fn date_in_range(input: &str, t: i64) -> Result<i64> {
+    if t < 0 {
+        Err(time_err(
+            input,
+            "is before 1970-01-01T00:00:00Z, the earliest time cfsign accepts (write the year with four digits)",
+        ))
+    } else if t > MAX_TIME {
+        Err(time_err(
+            input,
+            "is after 9999-12-31T23:59:59Z (253402300799), the latest time cfsign accepts",
+        ))
+    } else {
+        Ok(t)
+    }
 }
 
 /// Parses a duration such as `90m`, `12h`, `7d`, `2w`, `30s` or `1h30m` into seconds.
@@ -256,6 +272,26 @@ mod tests {
             let e = parse_time(input).unwrap_err().to_string();
             assert!(e.contains(needle), "{input}: {e}");
         }
+    }
+
+    /// Regression (found by fuzzing): `26-01-01`, `2-6-6` and `-2026-01-01T12:00` were read
+    /// as years 26, 2 and -2026, giving negative Unix times instead of an error naming
+    /// the input.
+    #[test]
+    fn date_before_1970_or_after_9999_is_refused() {
+        for input in [
+            "26-01-01",
+            "2-6-6",
+            "-2026-01-01T12:00",
+            "1969-12-31T23:59:59Z",
+            "0001-01-01 00:00",
+        ] {
+            let e = parse_time(input).unwrap_err().to_string();
+            assert!(e.contains("before 1970-01-01"), "{input}: {e}");
+            assert!(e.contains(input), "{input}: {e}");
+        }
+        assert!(parse_time("+10000-01-01").is_err());
+        assert_eq!(parse_time("1970-01-01").unwrap(), 0);
     }
 
     #[test]
