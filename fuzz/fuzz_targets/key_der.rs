@@ -59,7 +59,10 @@ fuzz_target!(|input: Input| {
         Ok(key) => {
             let _ = key.public_key();
         }
-        Err(e) => cfsign_fuzz::exercise_error(&e),
+        Err(e) => {
+            cfsign_fuzz::exercise_error(&e);
+            cfsign_fuzz::assert_no_key_body(&e, text.as_bytes());
+        }
     }
     match cfsign::PublicKey::from_pem(text.as_bytes(), "fuzz") {
         Ok(key) => {

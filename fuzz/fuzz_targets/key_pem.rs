@@ -1,5 +1,6 @@
 //! Key PEM: any bytes as a private key (with and without a passphrase) or a public key
-//! give a key or an error whose message and hint render; never a panic.
+//! give a key or an error whose message and hint render and quote no line of the key's
+//! base64 body; never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,13 +18,19 @@ fuzz_target!(|data: &[u8]| {
         Ok(key) => {
             let _ = (key.algorithm(), key.public_key());
         }
-        Err(e) => cfsign_fuzz::exercise_error(&e),
+        Err(e) => {
+            cfsign_fuzz::exercise_error(&e);
+            cfsign_fuzz::assert_no_key_body(&e, pem);
+        }
     }
     match cfsign::PublicKey::from_pem(pem, "fuzz") {
         Ok(key) => {
             let _ = key.algorithm();
         }
-        Err(e) => cfsign_fuzz::exercise_error(&e),
+        Err(e) => {
+            cfsign_fuzz::exercise_error(&e);
+            cfsign_fuzz::assert_no_key_body(&e, pem);
+        }
     }
     if let Ok(text) = std::str::from_utf8(pem) {
         let _ = cfsign::key::normalize_pem_text(text);

@@ -95,6 +95,23 @@ pub fn exercise_error(e: &cfsign::Error) {
     assert!(!msg.is_empty(), "empty error message for {e:?}");
 }
 
+/// Checks that an error about key text quotes none of its base64 body lines (24
+/// characters or more, the form key material takes): key errors end up in CI logs.
+pub fn assert_no_key_body(e: &cfsign::Error, key_text: &[u8]) {
+    let text = String::from_utf8_lossy(key_text).replace("\\n", "\n");
+    let msg = format!("{e} {}", e.hint().unwrap_or_default());
+    for line in text.lines().map(str::trim) {
+        let body = line.len() >= 24
+            && line
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        assert!(
+            !(body && msg.contains(line)),
+            "the error quotes a key body line: {msg}"
+        );
+    }
+}
+
 /// A tiny DER writer for building key structures by hand.
 pub mod der {
     /// Tag and length (definite form) followed by `content`.
