@@ -242,7 +242,14 @@ fn keygen_force_replaced_the_private_key_when_the_public_key_failed() {
         }
         assert!(stderr.contains("nothing was written"), "{stderr}");
         assert_eq!(std::fs::read(&private).expect("private key"), before);
-        assert_eq!(names(dir.path()), ["private_key.pem", "public_key.pem"]);
+        assert_eq!(
+            names(dir.path()),
+            [
+                "private_key.pem",
+                "public_key.pem",
+                "public_key_config.json"
+            ]
+        );
     }
     // Without the directory in the way, --force replaces both and leaves nothing else.
     std::fs::remove_dir(dir.path().join("public_key.pem")).expect("rmdir");
@@ -253,6 +260,94 @@ fn keygen_force_replaced_the_private_key_when_the_public_key_failed() {
         .expect("run");
     assert!(out.status.success());
     assert_ne!(std::fs::read(&private).expect("private key"), before);
-    assert_eq!(names(dir.path()), ["private_key.pem", "public_key.pem"]);
+    assert_eq!(
+        names(dir.path()),
+        [
+            "private_key.pem",
+            "public_key.pem",
+            "public_key_config.json"
+        ]
+    );
     assert_eq!(mode(&private), 0o600);
+}
+
+/// Regression: keygen's next steps pointed at a `config.json` they never showed; keygen
+/// now writes `public_key_config.json` (the `--public-key-config` of `aws cloudfront
+/// create-public-key`) and prints commands that use it, with the key type advice.
+#[test]
+fn next_steps_pointed_at_a_config_json_that_was_never_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (key_type, advice) in [
+        ("rsa", "openssl pkey -in"),
+        (
+            "ecdsa",
+            "reads only PKCS#1 RSA keys, so it cannot sign with this one",
+        ),
+    ] {
+        let out_dir = dir.path().join(key_type);
+        let out = cfsign()
+            .args(["keygen", "--type", key_type, "--out-dir"])
+            .arg(&out_dir)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let config_path = out_dir.join("public_key_config.json");
+        let config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&config_path).expect("config"))
+                .expect("JSON");
+        let public = std::fs::read_to_string(out_dir.join("public_key.pem")).expect("pem");
+        assert_eq!(config["EncodedKey"], public.as_str());
+        let name = config["Name"].as_str().expect("Name");
+        assert_eq!(config["CallerReference"], name);
+        let digits: Vec<&str> = name
+            .strip_prefix("cfsign-")
+            .expect(name)
+            .split('-')
+            .collect();
+        assert!(
+            digits.len() == 2
+                && digits[0].len() == 8
+                && digits[1].len() == 6
+                && digits.iter().all(|d| d.bytes().all(|b| b.is_ascii_digit())),
+            "{name}"
+        );
+        assert!(
+            stdout.contains(&format!(
+                "KEY_ID=$(aws cloudfront create-public-key --public-key-config file://{} --query PublicKey.Id --output text)",
+                config_path.display()
+            )),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("ECDSA P-256 (--type ecdsa) signs faster"),
+            "{stdout}"
+        );
+        assert!(stdout.contains(advice), "{stdout}");
+        assert!(!stdout.contains("BEGIN"), "{stdout}");
+    }
+    // An existing config file stops keygen before anything is written.
+    let fresh = dir.path().join("fresh");
+    std::fs::create_dir(&fresh).unwrap();
+    std::fs::write(fresh.join("public_key_config.json"), "{}").unwrap();
+    let out = cfsign()
+        .args(["keygen", "--out-dir"])
+        .arg(&fresh)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("public_key_config.json already exists"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!fresh.join("private_key.pem").exists());
+    assert_eq!(
+        std::fs::read_to_string(fresh.join("public_key_config.json")).unwrap(),
+        "{}"
+    );
 }

@@ -58,3 +58,43 @@ fn demo_key_signs_a_url_openssl_accepts() {
         &signature_of(url),
     ));
 }
+
+/// The README's offline round trip after its first command, run as written (with this
+/// build's binary for `cargo run -q --release --`): the demo key's URL verifies with
+/// `keys/public_key.pem`.
+#[test]
+fn readme_round_trip_verifies_the_first_url_with_the_demo_public_key() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let block = readme
+        .split("```bash\n")
+        .skip(1)
+        .map(|b| &b[..b.find("```").expect("block end")])
+        .find(|b| b.contains("verify \"$URL\" --public-key keys/public_key.pem"))
+        .expect("the README's round-trip block");
+    assert!(
+        block.contains("URL=$(cargo run -q --release -- https://d111111abcdef8.cloudfront.net/test.webp --days 1 --private-key keys/private_key.pem --key-pair-id KDEMOEXAMPLE01)"),
+        "the round trip signs the first command's URL: {block}"
+    );
+    let script = block.replace("cargo run -q --release --", &format!("'{}'", common::bin()));
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-euo", "pipefail", "-c", &script])
+        .current_dir(repo(""))
+        .envs(common::CFSIGN_VARS.map(|v| (v, "")))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("OK: CloudFront would serve this request\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("key pair ID:    KDEMOEXAMPLE01 (RSA-2048 key)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("resource:       https://d111111abcdef8.cloudfront.net/test.webp\n"),
+        "{text}"
+    );
+}

@@ -231,8 +231,9 @@ pub fn run(args: KeygenArgs) -> Result<u8> {
     let dir = &args.out_dir;
     let private_path = dir.join("private_key.pem");
     let public_path = dir.join("public_key.pem");
+    let config_path = dir.join(PUBLIC_KEY_CONFIG);
     if !args.force {
-        for p in [&private_path, &public_path] {
+        for p in [&private_path, &public_path, &config_path] {
             if p.exists() {
                 bail!(
                     "{} already exists; pass --force to replace it (nothing was written)",
@@ -258,9 +259,26 @@ pub fn run(args: KeygenArgs) -> Result<u8> {
     let private = stage(&private_path, private_pem.as_bytes(), 0o600)?;
     let public = stage(&public_path, public_pem.as_bytes(), 0o644)?;
     install_pair(&private, &public, args.force)?;
+    let config = public_key_config(&public_pem, cfsign::time::now());
+    let staged = stage(&config_path, config.as_bytes(), 0o644)?;
+    install(&staged, args.force)
+        .with_context(|| {
+            format!(
+                "the keys were written to {} and {}, but not {}",
+                private_path.display(),
+                public_path.display(),
+                config_path.display()
+            )
+        })?
+        .commit();
     let encrypted = if args.encrypt { "encrypted " } else { "" };
+    let paths = Paths {
+        private: &private_path,
+        public: &public_path,
+        config: &config_path,
+    };
     let mut out = common::stdout();
-    next_steps(&mut out, algorithm, encrypted, &private_path, &public_path)
+    next_steps(&mut out, algorithm, encrypted, &paths)
         .and_then(|()| out.flush())
         .with_context(|| {
             format!(
@@ -272,54 +290,141 @@ pub fn run(args: KeygenArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// Writes what was written and the next steps (upload, key group, sign and check).
+/// The file next to the keys that `aws cloudfront create-public-key --public-key-config
+/// file://...` reads.
+const PUBLIC_KEY_CONFIG: &str = "public_key_config.json";
+
+/// The `PublicKeyConfig` of `aws cloudfront create-public-key` for this public key:
+/// `CallerReference` and `Name` from the creation time (UTC), so that each new key gets
+/// its own, and the PEM text as `EncodedKey`.
+fn public_key_config(public_pem: &str, now: i64) -> String {
+    let stamp: String = cfsign::time::format_utc(now)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let name = match stamp.split_at_checked(8) {
+        Some((date, time)) => format!("cfsign-{date}-{time}"),
+        None => format!("cfsign-{now}"),
+    };
+    let config = serde_json::json!({
+        "CallerReference": name,
+        "Name": name,
+        "EncodedKey": public_pem,
+        "Comment": "created by cfsign keygen",
+    });
+    // A Value holding only strings always serialises.
+    let mut text = serde_json::to_string_pretty(&config).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The three files keygen writes.
+struct Paths<'a> {
+    private: &'a Path,
+    public: &'a Path,
+    config: &'a Path,
+}
+
+/// `path` as one shell word: as it is when it holds only safe characters, else in single
+/// quotes.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./:=+@%,".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// Writes what was written, which key type to choose, and the next steps as AWS CLI
+/// commands that work as printed (upload, key group, trust, sign and check).
 fn next_steps(
     out: &mut impl Write,
     algorithm: KeyAlgorithm,
     encrypted: &str,
-    private_path: &Path,
-    public_path: &Path,
+    paths: &Paths,
 ) -> std::io::Result<()> {
+    let private = shell_word(paths.private);
+    let public = shell_word(paths.public);
+    let config = shell_word(&PathBuf::from(format!("file://{}", paths.config.display())));
     writeln!(
         out,
         "Wrote {} ({algorithm}, {encrypted}PKCS#8, mode 0600): keep it secret and out of version control.",
-        private_path.display()
+        paths.private.display()
     )?;
-    writeln!(out, "Wrote {} (SPKI public key).", public_path.display())?;
+    writeln!(out, "Wrote {} (SPKI public key).", paths.public.display())?;
+    writeln!(
+        out,
+        "Wrote {} (the public key as aws cloudfront create-public-key takes it).",
+        paths.config.display()
+    )?;
     writeln!(out)?;
-    writeln!(out, "Next steps:")?;
     writeln!(
         out,
-        "  1. Upload the public key: CloudFront console > Key management > Public keys > Create public key,"
+        "Key type: ECDSA P-256 (--type ecdsa) signs faster and makes shorter URLs (a 70-72 byte"
     )?;
     writeln!(
         out,
-        "     paste {} (or: aws cloudfront create-public-key --public-key-config file://config.json,",
-        public_path.display()
+        "signature instead of 256); RSA 2048 (the default) works with every CloudFront signer."
+    )?;
+    if algorithm == KeyAlgorithm::Rsa2048 {
+        writeln!(
+            out,
+            "AWS CLI v1 `aws cloudfront sign` reads only PKCS#1 RSA keys; for it, convert with"
+        )?;
+        writeln!(
+            out,
+            "  openssl pkey -in {private} -traditional -out private_key_pkcs1.pem"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "AWS CLI v1 `aws cloudfront sign` reads only PKCS#1 RSA keys, so it cannot sign with this one."
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Next steps: (AWS CLI commands; in the console: CloudFront > Key management)"
     )?;
     writeln!(
         out,
-        "     with the PEM text as EncodedKey). Note the ID it gets (like K2JCJMDEHXQW5F)."
+        "  1. Upload the public key; its ID is the key pair ID:"
     )?;
     writeln!(
         out,
-        "  2. Create a key group holding that public key (Key management > Key groups, or"
+        "     KEY_ID=$(aws cloudfront create-public-key --public-key-config {config} --query PublicKey.Id --output text)"
     )?;
-    writeln!(out, "     aws cloudfront create-key-group).")?;
+    writeln!(out, "  2. Put it in a key group:")?;
     writeln!(
         out,
-        "  3. In the distribution's cache behavior, set Restrict viewer access: Yes, Trusted key groups: that group."
+        "     KEY_GROUP_ID=$(aws cloudfront create-key-group --key-group-config Name=cfsign-signers,Items=$KEY_ID --query KeyGroup.Id --output text)"
+    )?;
+    writeln!(
+        out,
+        "  3. Trust the key group in the cache behavior that serves the private files:"
+    )?;
+    writeln!(
+        out,
+        "     \"TrustedKeyGroups\": {{\"Enabled\": true, \"Quantity\": 1, \"Items\": [\"$KEY_GROUP_ID\"]}}"
+    )?;
+    writeln!(
+        out,
+        "     (console: Restrict viewer access: Yes, Trusted key groups). The README's walkthrough"
+    )?;
+    writeln!(
+        out,
+        "     sets up the private bucket, origin access control and distribution."
     )?;
     writeln!(out, "  4. Sign and check:")?;
     writeln!(
         out,
-        "     cfsign https://DOMAIN/PATH --private-key {} --key-pair-id ID > url.txt",
-        private_path.display()
+        "     URL=$(cfsign https://DOMAIN/PATH --private-key {private} --key-pair-id \"$KEY_ID\")"
     )?;
     writeln!(
         out,
-        "     cfsign verify \"$(cat url.txt)\" --public-key {} --key-pair-id ID",
-        public_path.display()
+        "     cfsign verify \"$URL\" --public-key {public} --key-pair-id \"$KEY_ID\""
     )?;
     Ok(())
 }
