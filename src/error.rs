@@ -335,8 +335,12 @@ impl Error {
             }
             Error::Duration { .. } => "use a number with a unit: 30s, 90m, 12h, 7d, 2w".into(),
             Error::TimeOrder { .. } => "choose an expiry later than now and than the start time".into(),
-            Error::IpAddress { .. } => {
-                "give one IPv4 address (192.0.2.10) or CIDR range (192.0.2.0/24)".into()
+            Error::IpAddress { input, .. } => {
+                match crate::policy::SourceIp::canonical_form(input).filter(|c| c != input) {
+                    Some(c) => format!("write it in canonical CIDR form: {c}"),
+                    None => "give one IPv4 address (192.0.2.10) or CIDR range (192.0.2.0/24)"
+                        .into(),
+                }
             }
             Error::Policy { .. } => {
                 "a policy is {\"Statement\":[{\"Resource\":...,\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":<seconds>}}}]}".into()

@@ -123,16 +123,14 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
         (None, None) => out.problems.push("neither Expires nor Policy".into()),
         (Some(e), None) => {
             out.policy_type = Some(PolicyType::Canned);
-            match e.parse::<i64>() {
-                Ok(t) if e.bytes().all(|b| b.is_ascii_digit()) => {
+            match crate::verify::canonical_expires(e) {
+                Ok(t) => {
                     let p = Policy::canned(out.base_url.clone(), t);
                     out.policy = Some(p.to_json());
                     out.resource = Some(out.base_url.clone());
                     out.date_less_than = Some(t);
                 }
-                _ => out
-                    .problems
-                    .push(format!("Expires {e:?} is not a whole number of seconds")),
+                Err(problem) => out.problems.push(format!("Expires {e:?} {problem}")),
             }
         }
         (None, Some(text)) => {

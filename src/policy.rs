@@ -138,14 +138,39 @@ impl SourceIp {
     }
 }
 
+impl SourceIp {
+    /// The canonical spelling of a range written loosely (surrounding whitespace, a prefix
+    /// with leading zeros such as `/08`), for a hint; `None` when it is no range at all.
+    pub fn canonical_form(input: &str) -> Option<String> {
+        let s = input.trim();
+        let (a, p) = s.split_once('/').unwrap_or((s, "32"));
+        let p = p.trim_start_matches('0');
+        let p = if p.is_empty() { "0" } else { p };
+        format!("{a}/{p}")
+            .parse::<SourceIp>()
+            .ok()
+            .map(|ip| ip.to_string())
+    }
+}
+
 impl FromStr for SourceIp {
     type Err = Error;
+    /// Reads `a.b.c.d` or `a.b.c.d/n` in canonical form only: no whitespace, four decimal
+    /// octets without leading zeros, a prefix from 0 to 32 without leading zeros. The
+    /// Guide asks for "standard IPv4 CIDR format (for example, 192.0.2.0/24)"; how
+    /// CloudFront reads `" 192.0.2.0/24 "` or `10.0.0.0/08` is undocumented, so such a
+    /// policy is not safe to hand out. Callers trim command-line input themselves.
     fn from_str(input: &str) -> Result<Self> {
         let err = |problem: &str| Error::IpAddress {
             input: input.into(),
             problem: problem.into(),
         };
-        let s = input.trim();
+        let s = input;
+        if s.trim() != s {
+            return Err(err(
+                "has whitespace around it; CIDR ranges are written without spaces",
+            ));
+        }
         if s.contains(':') {
             return Err(err("is IPv6, which CloudFront policies do not support"));
         }
@@ -153,6 +178,11 @@ impl FromStr for SourceIp {
             Some((a, p)) => {
                 if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 2 {
                     return Err(err("has a prefix that is not a number from 0 to 32"));
+                }
+                if p.len() > 1 && p.starts_with('0') {
+                    return Err(err(
+                        "has a prefix with a leading zero, which is not standard CIDR notation",
+                    ));
                 }
                 let n: u8 = p.parse().map_err(|_| err("has a bad prefix"))?;
                 if n > 32 {
@@ -162,6 +192,8 @@ impl FromStr for SourceIp {
             }
             None => (s, 32),
         };
+        // std refuses octets with leading zeros (`010.0.0.1`), which some parsers read
+        // as octal.
         let addr: Ipv4Addr = addr
             .parse()
             .map_err(|_| err("is not an IPv4 address (four numbers 0-255, like 192.0.2.10)"))?;

@@ -20,8 +20,10 @@
 //!
 //! CloudFront documents the error codes but not the order between the two `Malformed`
 //! codes; cfsign checks the signature's encoding first. Nor does it document which value
-//! counts when a signing parameter (or cookie) is given twice: cfsign uses the first and
-//! adds a note naming the parameter, rather than guess a refusal code.
+//! counts when a signing parameter (or cookie) is given twice: a request that depends on
+//! it is not safe to hand out, so cfsign refuses it first of all
+//! ([`Reason::DuplicateParameter`], reported as `AccessDenied`: CloudFront's own code for
+//! it is undocumented).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -165,6 +167,13 @@ impl fmt::Display for Diagnosis {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Reason {
+    /// A signing parameter (or cookie) is given more than once. Which value CloudFront
+    /// uses, and what it answers, is undocumented, so a URL that depends on it is not safe
+    /// to hand out: cfsign refuses it and reports `AccessDenied` (its own choice of code).
+    DuplicateParameter {
+        /// The name as written (`Expires`, `CloudFront-Key-Pair-Id`, ...).
+        name: String,
+    },
     /// `MissingKey`: no `Key-Pair-Id`, or an empty one.
     MissingKeyPairId,
     /// `InvalidKey`: the key pair ID is not the expected one or not in the key group.
@@ -186,7 +195,9 @@ pub enum Reason {
     MissingPolicy,
     /// `MalformedPolicy`: both `Expires` and `Policy` \[R9\].
     BothExpiresAndPolicy,
-    /// `MalformedPolicy`: `Expires` is not a whole number of seconds.
+    /// `MalformedPolicy`: `Expires` is not canonical decimal Unix seconds in range (a
+    /// leading zero, milliseconds, after year 9999): the same rules as a custom policy's
+    /// times \[R6\].
     BadExpires {
         /// The value found.
         value: String,
@@ -278,6 +289,7 @@ impl Reason {
     /// A stable snake_case identifier, for machine output.
     pub fn id(&self) -> &'static str {
         match self {
+            Reason::DuplicateParameter { .. } => "duplicate_parameter",
             Reason::MissingKeyPairId => "missing_key_pair_id",
             Reason::UnknownKey { .. } => "unknown_key",
             Reason::MissingSignature => "missing_signature",
@@ -308,6 +320,9 @@ impl Reason {
     /// How to fix it, in one line.
     pub fn hint(&self) -> String {
         match self {
+            Reason::DuplicateParameter { .. } => {
+                "give each signing parameter once: sign the URL again from the unsigned URL (or clear the old cookies)".into()
+            }
             Reason::MissingKeyPairId => {
                 "sign again with --key-pair-id (the ID of the public key in the trusted key group)".into()
             }
@@ -374,6 +389,10 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::time::format_utc;
         match self {
+            Reason::DuplicateParameter { name } => write!(
+                f,
+                "{name} is given more than once; which value CloudFront uses is undocumented, so the request is not safe to rely on"
+            ),
             Reason::MissingKeyPairId => {
                 f.write_str("Missing Key-Pair-Id query parameter or cookie value")
             }
@@ -393,9 +412,13 @@ impl fmt::Display for Reason {
             Reason::BothExpiresAndPolicy => {
                 f.write_str("both Expires and Policy are present; a signed URL has one of them")
             }
-            Reason::BadExpires { value } => {
-                write!(f, "Expires {value:?} is not a whole number of Unix seconds")
-            }
+            Reason::BadExpires { value } => write!(
+                f,
+                "Expires {value:?} {}",
+                canonical_expires(value)
+                    .err()
+                    .unwrap_or("is not a whole number of Unix seconds")
+            ),
             Reason::PolicyEncoding { problem } => write!(f, "Policy {problem}"),
             Reason::PolicyInvalid { problem } => write!(f, "the decoded {problem}"),
             Reason::UnknownHashAlgorithm { value } => {
@@ -820,11 +843,6 @@ impl Check<'_> {
                 "the fragment {fragment:?} was ignored: clients never send it to CloudFront"
             ));
         }
-        // Which of two values CloudFront uses is undocumented, so no refusal code can be
-        // justified: cfsign decides on the first and says so.
-        for name in &self.split.values.duplicates {
-            result.notes.push(duplicate_note(name));
-        }
         result.verdict = match self.check(&mut result) {
             Ok(()) => Verdict::Serve,
             Err(reason) => Verdict::Refuse(reason),
@@ -834,6 +852,10 @@ impl Check<'_> {
 
     fn check(&self, out: &mut Verification) -> Result<(), Reason> {
         let v = &self.split.values;
+        // 0. A parameter given twice: CloudFront's reading is undocumented.
+        if let Some(name) = v.duplicates.first() {
+            return Err(Reason::DuplicateParameter { name: name.clone() });
+        }
         // 1. MissingKey
         let id = v
             .key_pair_id
@@ -1014,12 +1036,12 @@ impl Check<'_> {
     }
 }
 
-/// The remark for a signing parameter (or cookie) given more than once. CloudFront does not
-/// document which value it uses, so the verdict (decided on the first value) may differ
-/// from CloudFront's; the fix is to give each once.
+/// The remark for a signing parameter (or cookie) given more than once (`inspect` shows
+/// the first value). CloudFront does not document which value it uses, so `verify`
+/// refuses such a request ([`Reason::DuplicateParameter`]); the fix is to give each once.
 pub(crate) fn duplicate_note(name: &str) -> String {
     format!(
-        "{name} is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once"
+        "{name} is given more than once; the first value is shown, but which one CloudFront uses is undocumented (verify refuses it): give each signing parameter once"
     )
 }
 
@@ -1033,11 +1055,31 @@ fn error_problem(e: &crate::Error) -> String {
 }
 
 fn parse_expires(e: &str) -> Result<i64, Reason> {
-    let bad = || Reason::BadExpires { value: e.into() };
+    canonical_expires(e).map_err(|_| Reason::BadExpires { value: e.into() })
+}
+
+/// Reads a canned `Expires` value: canonical decimal only (digits, no sign, no leading
+/// zero) and in cfsign's time range ([`crate::time::range_problem`]), the same rules as
+/// for a custom policy's `AWS:EpochTime` \[R6\]. CloudFront rebuilds the canned policy
+/// from this text; how it reads `01767290400`, milliseconds or `9223372036854775807` is
+/// undocumented and no signer writes them, so a URL that depends on it is not safe to
+/// hand out. The error says what is wrong.
+pub(crate) fn canonical_expires(e: &str) -> Result<i64, &'static str> {
     if e.is_empty() || !e.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
+        return Err("is not a whole number of Unix seconds");
     }
-    e.parse::<i64>().map_err(|_| bad())
+    if e.len() > 1 && e.starts_with('0') {
+        return Err(
+            "has a leading zero; signers write Expires in canonical decimal, and how CloudFront reads other forms is undocumented",
+        );
+    }
+    let t = e
+        .parse::<i64>()
+        .map_err(|_| crate::time::range_problem(i64::MAX).unwrap_or("is too large"))?;
+    match crate::time::range_problem(t) {
+        Some(problem) => Err(problem),
+        None => Ok(t),
+    }
 }
 
 /// Verifies a signed URL as CloudFront would, for a request at `ctx.at` from
@@ -1598,6 +1640,30 @@ mod tests {
             CTX,
         ));
         assert_eq!(r, Reason::MissingKeyPairId);
+    }
+
+    /// Regression (issue 10.5): a policy whose `AWS:SourceIp` had spaces around it or a
+    /// prefix with a leading zero verified OK, though how CloudFront reads it is
+    /// undocumented.
+    #[test]
+    fn non_canonical_source_ip_verified() {
+        let key = demo_key();
+        let keys = TrustedKeys::Single {
+            key: key.public_key(),
+            key_pair_id: None,
+        };
+        for (ip, needle) in [
+            (" 192.0.2.0/24 ", "whitespace"),
+            ("10.0.0.0/08", "leading zero"),
+            ("010.0.0.0/8", "not an IPv4 address"),
+        ] {
+            let doc = format!(
+                r#"{{"Statement":[{{"Resource":"https://d1.net/*","Condition":{{"DateLessThan":{{"AWS:EpochTime":1767290400}},"IpAddress":{{"AWS:SourceIp":"{ip}"}}}}}}]}}"#
+            );
+            let r = refusal(verify_url(&custom_url(&key, &doc), &keys, CTX));
+            assert_eq!(r.code(), ErrorCode::MalformedPolicy, "{ip}");
+            assert!(r.to_string().contains(needle), "{ip}: {r}");
+        }
     }
 
     #[test]

@@ -626,3 +626,27 @@ fn ip_range_with_host_bits_warns_and_signs() {
         "cfsign: warning: --ip-address 192.0.2.10/24 has bits set past the /24 prefix: it is signed as written and covers the whole range; write the range's first address to make that plain\n"
     );
 }
+
+/// Regression (issue 10.5): `--ip-address 192.0.2.0/08` was signed as `/8` while the
+/// warning said "signed as written"; a non-canonical prefix is refused with the
+/// canonical form in the hint.
+#[test]
+fn ip_prefix_with_leading_zero_was_rewritten() {
+    let err = assert_refused(
+        cfsign_rsa().args([IMAGE_URL, "--ip-address", "192.0.2.0/08"]),
+        USAGE,
+        "--ip-address: IP address \"192.0.2.0/08\" has a prefix with a leading zero",
+    );
+    assert!(
+        err.ends_with("hint: write it in canonical CIDR form: 192.0.2.0/8\n"),
+        "{err}"
+    );
+    // Spaces around the argument are not part of the value: trimmed, then canonical.
+    let out = cfsign_rsa()
+        .args([IMAGE_URL, "--ip-address", " 192.0.2.0/24 "])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(r#""ip_address":"192.0.2.0/24""#));
+}

@@ -875,26 +875,33 @@ fn cookie_path_domain_and_expiry_that_exclude_the_url_were_ignored() {
     assert_eq!(code, 0);
 }
 
-// Broke: a signing parameter given twice was decided on the first value without a word
-// (serve with `&Signature=abc` appended, refuse with it placed first), in verify and inspect.
+// Broke: a signing parameter given twice was decided on the first value (serve with
+// `&Signature=abc` appended, refuse with it placed first), though which value CloudFront
+// uses is undocumented: now refused, in URLs and cookies; inspect lists it as a problem.
 #[test]
-fn duplicate_signing_parameter_was_decided_silently() {
+fn duplicate_signing_parameter_was_decided_on_the_first_value() {
     let url = signed_url("rsa-canned-plain-https");
-    let note = "Signature is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once";
+    let refusal = "403 AccessDenied: Signature is given more than once; which value CloudFront uses is undocumented, so the request is not safe to rely on";
     let (code, stdout, _) = verify(&format!("{url}&Signature=abc"), &[]);
-    assert_eq!(code, 0, "{stdout}");
-    assert!(
-        stdout
-            .lines()
-            .any(|l| l == format!("note:           {note}")),
-        "{stdout}"
-    );
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(stdout.lines().next(), Some(refusal), "{stdout}");
     let first = url.replace("Signature=", "Signature=abc&Signature=");
     let (code, stdout, _) = verify(&first, &["--format", "json"]);
     assert_eq!(code, 1, "{stdout}");
     let j: Value = serde_json::from_str(&stdout).expect("json");
-    assert_eq!(j["error_code"], "MalformedSignature");
-    assert_eq!(j["notes"], serde_json::json!([note]));
+    assert_eq!(j["error_code"], "AccessDenied");
+    assert_eq!(j["reason"], "duplicate_parameter");
+    // Regression (issue 10.5): duplicate Expires and Key-Pair-Id, even with equal values.
+    for extra in [
+        "&Expires=1767290400",
+        "&Key-Pair-Id=K2JCJMDEHXQW5F",
+        "&Expires=2000000000",
+    ] {
+        let (code, stdout, _) = verify(&format!("{url}{extra}"), &["--format", "json"]);
+        assert_eq!(code, 1, "{extra}: {stdout}");
+        let j: Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(j["reason"], "duplicate_parameter", "{extra}");
+    }
     // Cookies: CloudFront-Signature twice in the Cookie header.
     let header = cookie_header("rsa-cookies-custom-wildcard");
     let out = cfsign()
@@ -914,9 +921,13 @@ fn duplicate_signing_parameter_was_decided_silently() {
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.lines().any(|l| l == "note:           CloudFront-Signature is given more than once; the first value was used, but which one CloudFront uses is undocumented: give each signing parameter once"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("403 AccessDenied: CloudFront-Signature is given more than once;"),
+        "{stdout}"
+    );
     // inspect lists it as a problem, in text and JSON.
+    let note = "Signature is given more than once; the first value is shown, but which one CloudFront uses is undocumented (verify refuses it): give each signing parameter once";
     let out = cfsign()
         .args(["inspect", &format!("{url}&Signature=abc"), "--now", AT])
         .output()
@@ -941,6 +952,36 @@ fn duplicate_signing_parameter_was_decided_silently() {
             "Signature cannot be decoded (Invalid padding); it may be truncated"
         ])
     );
+}
+
+// Broke (issue 10.5): a canned Expires in milliseconds, past year 9999 or with a leading
+// zero verified OK, because the canned policy was rebuilt from the parsed number.
+#[test]
+fn non_canonical_expires_verified() {
+    let url = signed_url("rsa-canned-plain-https");
+    for (expires, needle) in [
+        ("1767290400000", "looks like milliseconds"),
+        ("9223372036854775807", "after 9999-12-31"),
+        ("99999999999999999999", "after 9999-12-31"),
+        ("01767290400", "leading zero"),
+    ] {
+        let bad = url.replace("Expires=1767290400", &format!("Expires={expires}"));
+        let (code, stdout, _) = verify(&bad, &["--format", "json"]);
+        assert_eq!(code, 1, "{expires}: {stdout}");
+        let j: Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(j["error_code"], "MalformedPolicy", "{expires}");
+        assert_eq!(j["reason"], "bad_expires", "{expires}");
+        assert!(
+            j["message"].as_str().unwrap().contains(needle),
+            "{expires}: {j}"
+        );
+        let out = cfsign()
+            .args(["inspect", &bad, "--format", "json", "--now", AT])
+            .output()
+            .expect("run");
+        let j: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert!(j["problems"][0].as_str().unwrap().contains(needle), "{j}");
+    }
 }
 
 /// Regression: `verify -` and `inspect -` took `-` as the URL ("not an http(s) URL")

@@ -265,7 +265,7 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
     let ip_address = policy
         .ip_address
         .as_deref()
-        .map(|s| s.parse::<SourceIp>().context("--ip-address"))
+        .map(|s| s.trim().parse::<SourceIp>().context("--ip-address"))
         .transpose()?;
     if let Some(ip) = ip_address
         && ip.is_non_public()
