@@ -956,6 +956,39 @@ impl PublicKey {
     }
 }
 
+/// Whether `text`, given where a path, ID, URL or other value was expected, is (or holds)
+/// key material that must never be echoed: PEM armour (`-----BEGIN`, `-----END`, also in
+/// the `\n`-escaped form CI secrets hold), or a key's base64 body without its armour (at
+/// least 64 base64 characters, line breaks aside, starting with `M`, as the base64 of
+/// every DER key does).
+///
+/// Paths, key pair IDs, times and URLs (signed ones included: CloudFront's base64 uses
+/// `-`, `_` and `~`, and a URL has `:`) never match.
+pub fn looks_like_key_material(text: &str) -> bool {
+    if text.contains("-----BEGIN") || text.contains("-----END") || text.contains("KEY-----") {
+        return true;
+    }
+    // Scanned in place: no copy of what may be a key is made.
+    let body = text.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    let mut chars = body.chars().peekable();
+    let (mut len, mut first) = (0usize, None);
+    while let Some(c) = chars.next() {
+        if c == '\\' && matches!(chars.peek(), Some('n' | 'r')) {
+            chars.next();
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        if !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=') {
+            return false;
+        }
+        first.get_or_insert(c);
+        len += 1;
+    }
+    len >= 64 && first == Some('M')
+}
+
 /// The most bytes cfsign reads from a key, passphrase, policy or cookie file: such
 /// files are a few KiB, and a bound keeps `/dev/zero` or a wrong path from filling memory.
 pub const MAX_FILE_LEN: u64 = 1024 * 1024;
@@ -1255,5 +1288,36 @@ mod tests {
         // The limits still let through what OpenSSL writes by default, and the scrypt base.
         let ok = PrivateKey::from_pem(&scrypt(1 << 10, 8, 1), Some(PASS), "k").unwrap();
         assert_eq!(ok.algorithm(), KeyAlgorithm::EcdsaP256);
+    }
+
+    #[test]
+    fn key_material_is_recognised_and_ordinary_values_are_not() {
+        let pem = String::from_utf8(test_key("ec_p256_sec1.pem")).unwrap();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        for text in [
+            pem.clone(),
+            pem.replace('\n', "\\n"),
+            format!("\"{}\"", pem.replace('\n', "\\r\\n")),
+            body.clone(),
+            pem.lines()
+                .filter(|l| !l.starts_with("-----"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            "-----END PRIVATE KEY-----".into(),
+        ] {
+            assert!(looks_like_key_material(&text), "{text}");
+        }
+        for text in [
+            "keys/private_key.pem",
+            "/var/lib/cloudfront/trustedkeys/production/keys/for/the/site/here",
+            "K2JCJMDEHXQW5F",
+            "K2JCJMDEHXQW5F=public_key.pem",
+            "7",
+            "2026-12-31T00:00:00Z",
+            "192.0.2.0/24",
+            "https://d111111abcdef8.cloudfront.net/a.jpg?Expires=1767290400&Signature=MEUCIQDz3nJqQ7n0pYQ4m2u8u1hU7l9bU3Yh3N0eXl3v6o7Y3wIgQ5q6XjYc7VJ7z1gQe9Q8Y1m4d0b6m2c8g3uX6e9hQk0_&Key-Pair-Id=K2JCJMDEHXQW5F",
+        ] {
+            assert!(!looks_like_key_material(text), "{text}");
+        }
     }
 }

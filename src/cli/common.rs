@@ -365,12 +365,13 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
             let buf = cfsign::key::read_small(std::io::stdin(), "private key", source)?;
             return Ok((Zeroizing::new(buf), "private key on standard input".into()));
         }
-        if args.private_key.is_none() && env_value("CFSIGN_PRIVATE_KEY").is_some() {
+        if args.private_key.is_none() && Zeroizing::new(env_value("CFSIGN_PRIVATE_KEY")).is_some() {
             bail!(
                 "both CFSIGN_PRIVATE_KEY_FILE and CFSIGN_PRIVATE_KEY are set, so the key to use is unclear: unset one, or pass --private-key"
             );
         }
         let bytes = cfsign::key::read_small_file(&path, "private key")?;
+        warn_if_others_can_read(&path);
         return Ok((Zeroizing::new(bytes), path.display().to_string()));
     }
     match env_value("CFSIGN_PRIVATE_KEY") {
@@ -384,11 +385,40 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
     }
 }
 
-/// The first line of a passphrase file.
+/// Warns, as ssh does, when a private key file can be read or changed by other users
+/// (any group or other permission bit).
+fn warn_if_others_can_read(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_file() && mode & 0o077 != 0 {
+            warn(&format!(
+                "private key {} is accessible by other users (mode {mode:04o}); protect it with `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// The first line of a passphrase file. Errors never show the path: a user may have typed
+/// the passphrase itself where the path belongs.
 pub fn passphrase_file(path: &std::path::Path) -> Result<Zeroizing<String>> {
-    let bytes = Zeroizing::new(cfsign::key::read_small_file(path, "passphrase file")?);
+    let bytes = cfsign::key::read_small_file(path, "passphrase file").map_err(|e| match e {
+        cfsign::Error::Read { reason, .. } => anyhow!(
+            "cannot read the --passphrase-file: {reason} (its value is not shown, in case it is the passphrase itself)"
+        ),
+        other => other.into(),
+    })?;
+    let bytes = Zeroizing::new(bytes);
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| anyhow!("--passphrase-file {}: is not UTF-8 text", path.display()))?;
+        .map_err(|_| anyhow!("the --passphrase-file is not UTF-8 text"))?;
     Ok(Zeroizing::new(
         text.lines().next().unwrap_or_default().to_string(),
     ))

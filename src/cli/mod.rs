@@ -7,6 +7,7 @@ mod cookies;
 mod inspect;
 mod keygen;
 mod man;
+mod secrets;
 #[cfg(feature = "serve")]
 mod serve;
 mod sign;
@@ -115,6 +116,7 @@ pub fn report(err: &anyhow::Error) {
         .chain()
         .find_map(|e| e.downcast_ref::<cfsign::Error>())
         .and_then(cfsign::Error::hint)
+        .or_else(|| secrets::hint(err).map(String::from))
     {
         common::stderr_line(&format!("hint: {}", common::one_line(&hint)));
     }
@@ -135,10 +137,23 @@ pub fn main() -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(refusal) = secrets::check_arguments_and_environment(&args) {
+        common::stderr_line(&format!("cfsign: error: {}", refusal.message));
+        common::stderr_line(&format!("hint: {}", refusal.hint));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            if code == EXIT_USAGE && cfsign::key::looks_like_key_material(&e.to_string()) {
+                // Never reached while the check above holds; clap quotes arguments.
+                common::stderr_line(
+                    "cfsign: error: the arguments hold PEM key text (not shown); see cfsign --help",
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
             if let Err(err) = e.print()
                 && code == EXIT_OK
                 && err.kind() != std::io::ErrorKind::BrokenPipe

@@ -15,7 +15,7 @@ use cfsign::{RawPolicy, SignedUrl, Signer, UrlPolicy};
 use clap::Args;
 
 use super::common::{self, Format, KeyArgs, PolicyArgs, TimeArgs};
-use super::{EXIT_INPUT, EXIT_OK, Reported};
+use super::{EXIT_INPUT, EXIT_OK, Reported, secrets};
 
 /// Arguments of the signing command.
 #[derive(Debug, Args)]
@@ -139,7 +139,10 @@ pub fn run(args: SignArgs) -> Result<u8> {
         } else {
             worker_count(args.jobs)
         };
-        let input = io::BufReader::with_capacity(64 * 1024, stdin);
+        let input = io::BufReader::with_capacity(
+            64 * 1024,
+            secrets::NoKeyText::new(stdin, "URLs, one per line"),
+        );
         if interactive || jobs == 1 {
             sequential(&job, input, &mut out, &mut reporter)?
         } else {
@@ -200,6 +203,8 @@ enum Note {
     NotUtf8(usize),
     /// The line is longer than [`LINE_LIMIT`] (only its start was kept).
     TooLong(usize),
+    /// The line is base64 text (a line of a key, perhaps): refused without quoting it.
+    Base64(usize),
 }
 
 impl Job<'_> {
@@ -264,6 +269,10 @@ impl Job<'_> {
             text
         };
         let url = text.trim();
+        if secrets::is_base64_line(url) {
+            notes.push((out.len(), Note::Base64(n)));
+            return true;
+        }
         !url.is_empty() && !self.sign_one(Some(n), url, out, notes)
     }
 }
@@ -363,6 +372,9 @@ impl Reporter {
             Note::NotUtf8(n) => {
                 common::stderr_line(&format!("cfsign: line {n}: is not UTF-8 text"))
             }
+            Note::Base64(n) => common::stderr_line(&format!(
+                "cfsign: line {n}: is not a URL but base64 text, perhaps part of a key (not shown)"
+            )),
             Note::TooLong(n) => common::stderr_line(&format!(
                 "cfsign: line {n}: is longer than {LINE_LIMIT} bytes; CloudFront takes URLs of at most {} bytes",
                 cfsign::url::MAX_URL_LEN

@@ -207,7 +207,11 @@ pub fn cookie_text(header: Option<&String>, file: Option<&PathBuf>) -> Result<Op
         return Ok(None);
     };
     let bytes = if path == Path::new("-") {
-        cfsign::key::read_small(std::io::stdin(), "cookies file", "standard input")?
+        cfsign::key::read_small(
+            super::secrets::NoKeyText::new(std::io::stdin(), "cookies"),
+            "cookies file",
+            "standard input",
+        )?
     } else {
         cfsign::key::read_small_file(path, "cookies file")?
     };
@@ -250,7 +254,11 @@ pub fn url_from_stdin(
     if cookies_file.is_some_and(|p| p == Path::new("-")) {
         bail!("SIGNED_URL - and --cookies-file - cannot both read standard input");
     }
-    let bytes = cfsign::key::read_small(std::io::stdin(), "signed URL", "standard input")?;
+    let bytes = cfsign::key::read_small(
+        super::secrets::NoKeyText::new(std::io::stdin(), "a signed URL"),
+        "signed URL",
+        "standard input",
+    )?;
     let text = String::from_utf8_lossy(&bytes);
     let line = text.lines().map(str::trim).find(|l| !l.is_empty());
     match line {

@@ -40,7 +40,28 @@ pub fn data(rel: &str) -> PathBuf {
 
 /// A test key under `tests/data/keys`.
 pub fn key(name: &str) -> PathBuf {
+    protect_test_keys();
     data("keys").join(name)
+}
+
+/// Makes the test keys (and the demo key) readable by their owner only, as private keys
+/// should be: git checks them out group- and world-readable, and cfsign warns about that
+/// (as ssh does), which would add a warning to every test's stderr.
+pub fn protect_test_keys() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        #[cfg(unix)]
+        for dir in [data("keys"), repo("keys")] {
+            use std::os::unix::fs::PermissionsExt;
+            for entry in std::fs::read_dir(&dir).expect("key directory").flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "pem") {
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                        .expect("chmod 600 a test key");
+                }
+            }
+        }
+    });
 }
 
 /// A test key as a string argument.
@@ -55,6 +76,7 @@ pub fn bin() -> &'static str {
 
 /// `cfsign` with none of the `CFSIGN_*` variables set and an empty standard input.
 pub fn cfsign() -> assert_cmd::Command {
+    protect_test_keys();
     let mut cmd = assert_cmd::Command::new(bin());
     for var in CFSIGN_VARS {
         cmd.env_remove(var);
