@@ -350,6 +350,14 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
         None
     };
     let key = PrivateKey::from_pem(&text, passphrase.as_ref().map(|p| p.as_bytes()), &source)?;
+    if let Some(path) = args
+        .private_key
+        .clone()
+        .or_else(|| env_value("CFSIGN_PRIVATE_KEY_FILE").map(PathBuf::from))
+        .filter(|_| !key_from_stdin(args))
+    {
+        warn_if_others_can_read(&path);
+    }
     let mut signer = Signer::new(key, id);
     if let Some(h) = args.hash_algorithm {
         signer = signer.with_hash_algorithm(h);
@@ -371,7 +379,6 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
             );
         }
         let bytes = cfsign::key::read_small_file(&path, "private key")?;
-        warn_if_others_can_read(&path);
         return Ok((Zeroizing::new(bytes), path.display().to_string()));
     }
     match env_value("CFSIGN_PRIVATE_KEY") {
