@@ -258,7 +258,8 @@ pub enum Reason {
     CookieNotSent {
         /// The cookie's name, for example `CloudFront-Key-Pair-Id`.
         cookie: String,
-        /// The attribute that leaves it out: `Path`, `Domain` or `expiry`.
+        /// The attribute that leaves it out: `Path`, `Domain`, `Secure`, `Max-Age` or
+        /// `expiry` (`Expires` or a jar's expiry column).
         attribute: &'static str,
         /// Why, for example `Path=/videos/ does not cover /images/a.jpg`.
         problem: String,
@@ -377,6 +378,7 @@ impl Reason {
                 "request a URL the policy resource covers, or sign with a resource pattern that matches it".into()
             }
             Reason::CookieNotSent { attribute, .. } => match *attribute {
+                "Secure" => "request the URL over https://, or sign the cookies with --no-secure for plain-HTTP tests".into(),
                 "Path" => "set the cookies' Path to a prefix of the URL's path (cfsign cookies --cookie-path), or request a URL under it".into(),
                 "Domain" => "set the cookies' Domain to the URL's host or a parent of it (cfsign cookies --cookie-domain), or request that host".into(),
                 _ => "sign the cookies again with a later expiry (cfsign cookies --cookie-max-age), or leave the expiry out for session cookies".into(),
@@ -1191,8 +1193,14 @@ pub struct CookieEntry {
     pub host_only: bool,
     /// The `Path` attribute, or a jar's third column.
     pub path: Option<String>,
-    /// A jar's expiry column, Unix seconds; `None` for `0` (a session cookie) and for
-    /// other inputs.
+    /// The `Secure` attribute, or a jar's fourth column (`TRUE`): the client sends the
+    /// cookie only over https (RFC 6265 section 5.4).
+    pub secure: bool,
+    /// The `Max-Age` attribute, seconds; zero or less means the cookie is already expired
+    /// (RFC 6265 section 5.2.2). It takes precedence over `expires`.
+    pub max_age: Option<i64>,
+    /// The `Expires` attribute or a jar's expiry column, Unix seconds; `None` for a
+    /// session cookie (jar expiry `0`) and for inputs without it.
     pub expires: Option<i64>,
 }
 
@@ -1206,11 +1214,31 @@ impl CookieEntry {
     }
 
     /// Why a client would not send this cookie with `url` at `at` (Unix seconds), or
-    /// `None` when it would: (the attribute, the problem). Domain matching is RFC 6265's
-    /// ([`cookies::domain_covers`]); path matching is RFC 6265 5.1.4 (the cookie path is
-    /// the request path, or a prefix of it ending at a `/`).
+    /// `None` when it would: (the attribute, the problem). As RFC 6265 does: domain
+    /// matching ([`cookies::domain_covers`]); path matching (5.1.4: the cookie path is the
+    /// request path, or a prefix of it ending at a `/`); `Secure` cookies only over https
+    /// (5.4); `Max-Age` zero or less is expired, a positive one (counted from when the
+    /// cookie was set, which is unknown here) overrides `Expires` (5.3); `Expires` at or
+    /// before `at` is expired.
     pub fn not_sent(&self, url: &str, at: i64) -> Option<(&'static str, String)> {
         let (host, path) = host_and_path(url);
+        let scheme = url.split_once("://").map_or("", |(s, _)| s);
+        if self.secure && !scheme.eq_ignore_ascii_case("https") {
+            return Some((
+                "Secure",
+                format!(
+                    "it is Secure and the URL is {scheme}://, so clients send it only over https"
+                ),
+            ));
+        }
+        if let Some(age) = self.max_age
+            && age <= 0
+        {
+            return Some((
+                "Max-Age",
+                format!("its Max-Age={age} expires it at once (zero or less deletes a cookie)"),
+            ));
+        }
         if let Some(domain) = &self.domain {
             let d = domain.strip_prefix('.').unwrap_or(domain);
             let covers = if self.host_only {
@@ -1231,12 +1259,13 @@ impl CookieEntry {
             return Some(("Path", format!("its Path={p} does not cover {path}")));
         }
         if let Some(expires) = self.expires
+            && self.max_age.is_none()
             && expires <= at
         {
             return Some((
                 "expiry",
                 format!(
-                    "it expired at {} (cookie jar expiry {expires}), before the request time {}",
+                    "it expired at {} (expiry {expires}), before the request time {}",
                     crate::time::format_utc(expires),
                     crate::time::format_utc(at)
                 ),
@@ -1348,6 +1377,20 @@ pub fn parse_cookie_text(text: &str) -> crate::Result<Vec<(String, String)>> {
         .collect())
 }
 
+/// A `Max-Age` value as RFC 6265 section 5.2.2 reads it: an optional `-` and digits;
+/// anything else is ignored. Values past `i64` saturate.
+fn parse_max_age(v: &str) -> Option<i64> {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(v.parse::<i64>().unwrap_or(if v.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    }))
+}
+
 /// Reads cookies as [`parse_cookie_text`] does, keeping the attributes a client uses to
 /// decide whether to send them: a `Set-Cookie` line's `Domain` and `Path`, a jar line's
 /// domain, include-subdomains flag, path and expiry (see [`CookieEntry`]).
@@ -1356,15 +1399,30 @@ pub fn parse_cookie_text(text: &str) -> crate::Result<Vec<(String, String)>> {
 /// As [`parse_cookie_text`].
 pub fn parse_cookie_entries(text: &str) -> crate::Result<Vec<CookieEntry>> {
     if let Ok(serde_json::Value::Object(root)) = serde_json::from_str(text.trim()) {
+        // cfsign's own JSON carries the attributes the cookies were set with.
+        let attrs = root.get("attributes").and_then(|a| a.as_object()).cloned();
+        let attrs = attrs.as_ref();
         let obj = match root.get("cookies") {
             Some(serde_json::Value::Object(c)) => c.clone(),
             _ => root,
         };
+        let attr = |name: &str| attrs.and_then(|a| a.get(name));
+        let template = CookieEntry {
+            domain: attr("domain").and_then(|d| d.as_str()).map(str::to_string),
+            path: attr("path").and_then(|p| p.as_str()).map(str::to_string),
+            secure: attr("secure").and_then(serde_json::Value::as_bool) == Some(true),
+            max_age: attr("max_age").and_then(serde_json::Value::as_i64),
+            expires: attr("expires").and_then(serde_json::Value::as_i64),
+            ..CookieEntry::default()
+        };
         return Ok(obj
             .iter()
             .filter_map(|(k, v)| {
-                v.as_str()
-                    .map(|s| CookieEntry::pair(k.clone(), s.to_string()))
+                v.as_str().map(|s| CookieEntry {
+                    name: k.clone(),
+                    value: s.to_string(),
+                    ..template.clone()
+                })
             })
             .collect());
     }
@@ -1387,6 +1445,8 @@ pub fn parse_cookie_entries(text: &str) -> crate::Result<Vec<CookieEntry>> {
                 domain: Some(fields[0].to_string()).filter(|d| !d.is_empty()),
                 host_only: fields[1].eq_ignore_ascii_case("FALSE"),
                 path: Some(fields[2].to_string()).filter(|p| !p.is_empty()),
+                secure: fields[3].eq_ignore_ascii_case("TRUE"),
+                max_age: None,
                 expires: fields[4].trim().parse::<i64>().ok().filter(|&t| t != 0),
             });
             continue;
@@ -1395,14 +1455,26 @@ pub fn parse_cookie_entries(text: &str) -> crate::Result<Vec<CookieEntry>> {
         if trimmed.len() >= 11 && trimmed[..11].eq_ignore_ascii_case("set-cookie:") {
             let mut parts = trimmed[11..].split(';');
             let first = parts.next().unwrap_or_default();
-            let (mut domain, mut path) = (None, None);
+            let (mut domain, mut path, mut secure) = (None, None, false);
+            let (mut max_age, mut expires) = (None, None);
+            // RFC 6265 section 5.2: attribute names are case-insensitive; a value that
+            // does not parse leaves the attribute out.
             for attr in parts {
                 let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
-                let v = v.trim();
-                if k.trim().eq_ignore_ascii_case("domain") && !v.is_empty() {
+                let (k, v) = (k.trim(), v.trim());
+                if k.eq_ignore_ascii_case("domain") && !v.is_empty() {
                     domain = Some(v.to_string());
-                } else if k.trim().eq_ignore_ascii_case("path") && v.starts_with('/') {
+                } else if k.eq_ignore_ascii_case("path") && v.starts_with('/') {
                     path = Some(v.to_string());
+                } else if k.eq_ignore_ascii_case("secure") {
+                    secure = true;
+                } else if k.eq_ignore_ascii_case("max-age") {
+                    max_age = parse_max_age(v).or(max_age);
+                } else if k.eq_ignore_ascii_case("expires") {
+                    expires = chrono::DateTime::parse_from_rfc2822(v)
+                        .ok()
+                        .map(|d| d.timestamp())
+                        .or(expires);
                 }
             }
             for (name, value) in cookies::parse_cookie_header(first)? {
@@ -1412,7 +1484,9 @@ pub fn parse_cookie_entries(text: &str) -> crate::Result<Vec<CookieEntry>> {
                     domain: domain.clone(),
                     host_only: false,
                     path: path.clone(),
-                    expires: None,
+                    secure,
+                    max_age,
+                    expires,
                 });
             }
             continue;

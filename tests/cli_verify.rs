@@ -824,7 +824,7 @@ fn cookie_path_domain_and_expiry_that_exclude_the_url_were_ignored() {
         ),
         (
             jar(HOST, "FALSE", "/", "1767279999"),
-            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: it expired at 2026-01-01T15:06:39Z (cookie jar expiry 1767279999), before the request time 2026-01-01T15:06:40Z",
+            "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: it expired at 2026-01-01T15:06:39Z (expiry 1767279999), before the request time 2026-01-01T15:06:40Z",
             "fix:            sign the cookies again with a later expiry (cfsign cookies --cookie-max-age), or leave the expiry out for session cookies",
         ),
         (
@@ -1025,4 +1025,102 @@ fn dash_reads_the_signed_url_from_stdin() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("standard input holds no URL"));
+}
+
+/// Signs cookies for `*://d111111abcdef8.cloudfront.net/videos/*` with cfsign and returns
+/// them in `format`, with `extra` cookie options.
+fn any_scheme_cookies(format: &str, extra: &[&str]) -> String {
+    let out = cfsign()
+        .args(["cookies", "*://d111111abcdef8.cloudfront.net/videos/*"])
+        .args(["--private-key", "tests/data/keys/rsa2048_pkcs1.pem"])
+        .args(["--key-pair-id", ID, "--date-less-than", "1767290400"])
+        .args(["--now", "2025-12-01T00:00:00Z", "--format", format])
+        .args(extra)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout).expect("utf8")
+}
+
+// Broke (issue 10.6): verify served cookies a client would not send: Secure cookies with an
+// http:// URL, Max-Age=0, and a Set-Cookie Expires before --at. RFC 6265 5.4 / 5.2.2 / 5.3.
+#[test]
+fn cookies_a_client_would_not_send_were_served() {
+    let https = "https://d111111abcdef8.cloudfront.net/videos/a.mp4";
+    let http = "http://d111111abcdef8.cloudfront.net/videos/a.mp4";
+    let set_cookie = any_scheme_cookies("set-cookie", &[]);
+    let json = any_scheme_cookies("json", &[]);
+    let jar = any_scheme_cookies("netscape", &[]);
+    // The control: over https every form serves.
+    for text in [&set_cookie, &json, &jar] {
+        assert_eq!(verify_cookie_file(text, https).0, 0, "{text}");
+    }
+    let secure = "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: it is Secure and the URL is http://, so clients send it only over https";
+    for text in [&set_cookie, &json, &jar] {
+        let (code, stdout) = verify_cookie_file(text, http);
+        assert_eq!(code, 1, "{text}");
+        assert_eq!(first_line(&stdout), secure, "{text}");
+        assert!(stdout.contains("fix:            request the URL over https://, or sign the cookies with --no-secure"), "{stdout}");
+    }
+    // Without Secure, http:// serves.
+    let plain = any_scheme_cookies("set-cookie", &["--no-secure"]);
+    assert_eq!(verify_cookie_file(&plain, http).0, 0, "{plain}");
+    // Max-Age zero or less: expired at once.
+    for age in ["0", "-1"] {
+        let text = set_cookie.replace("; Secure", &format!("; Max-Age={age}; Secure"));
+        let (code, stdout) = verify_cookie_file(&text, https);
+        assert_eq!(code, 1, "{text}");
+        assert_eq!(
+            first_line(&stdout),
+            format!(
+                "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: its Max-Age={age} expires it at once (zero or less deletes a cookie)"
+            )
+        );
+    }
+    // An Expires attribute before --at (2026-01-01T15:06:40Z); a positive Max-Age wins.
+    let past = set_cookie.replace(
+        "; Secure",
+        "; Expires=Thu, 01 Jan 2026 15:06:39 GMT; Secure",
+    );
+    let (code, stdout) = verify_cookie_file(&past, https);
+    assert_eq!(code, 1, "{past}");
+    assert_eq!(
+        first_line(&stdout),
+        "403 MissingKey: the client would not send the cookie CloudFront-Key-Pair-Id with this URL: it expired at 2026-01-01T15:06:39Z (expiry 1767279999), before the request time 2026-01-01T15:06:40Z"
+    );
+    let overridden = past.replace("; Secure", "; Max-Age=3600; Secure");
+    assert_eq!(verify_cookie_file(&overridden, https).0, 0, "{overridden}");
+    let future = set_cookie.replace(
+        "; Secure",
+        "; Expires=Thu, 01 Jan 2026 15:06:41 GMT; Secure",
+    );
+    assert_eq!(verify_cookie_file(&future, https).0, 0, "{future}");
+}
+
+// Broke (issue 10.6): signing Secure cookies for an http:// resource said nothing, though
+// clients never send them with the http:// requests the resource names.
+#[test]
+fn secure_cookies_for_an_http_resource_were_signed_silently() {
+    let out = cfsign()
+        .args(["cookies", "http://d111111abcdef8.cloudfront.net/videos/*"])
+        .args(["--private-key", "tests/data/keys/rsa2048_pkcs1.pem"])
+        .args(["--key-pair-id", ID, "--now", "2025-12-01T00:00:00Z"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "cfsign: warning: the cookies are Secure but the resource is http://: clients send Secure cookies only over https, so CloudFront would not receive them on http:// requests; sign an https:// resource, or use --no-secure for plain HTTP\n"
+    );
+    let out = cfsign()
+        .args([
+            "cookies",
+            "http://d111111abcdef8.cloudfront.net/videos/*",
+            "--no-secure",
+        ])
+        .args(["--private-key", "tests/data/keys/rsa2048_pkcs1.pem"])
+        .args(["--key-pair-id", ID, "--now", "2025-12-01T00:00:00Z"])
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
