@@ -129,6 +129,25 @@ pub fn parse_time(input: &str) -> Result<i64> {
     Err(time_err(input, "is not a time cfsign can read"))
 }
 
+/// Whether `input` is a date or date-time without a UTC offset (`2026-12-31`,
+/// `2026-12-31T18:00:00`), a form [`parse_time`] reads as UTC. Such a time names another
+/// instant for someone who meant their own wall-clock time; Unix seconds and RFC 3339
+/// times with `Z` or an offset are unambiguous and give `false`, as does input
+/// [`parse_time`] refuses.
+pub fn is_without_offset(input: &str) -> bool {
+    let s = input.trim();
+    DateTime::parse_from_rfc3339(s).is_err()
+        && ([
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .any(|fmt| NaiveDateTime::parse_from_str(s, fmt).is_ok())
+            || NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok())
+}
+
 /// A written date's time, refused (naming the input) when before 1970 or after year 9999:
 /// chrono reads years such as `26` or `-2026`, which would become negative Unix times.
 fn date_in_range(input: &str, t: i64) -> Result<i64> {
@@ -240,6 +259,27 @@ pub fn describe_relative(t: i64, now: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn times_without_offset_are_told_apart() {
+        for naive in [
+            "2026-12-31",
+            "2026-12-31T18:00:00",
+            "2026-12-31 18:00",
+            " 2026-12-31T18:00 ",
+        ] {
+            assert!(super::is_without_offset(naive), "{naive}");
+        }
+        for explicit in [
+            "2026-12-31T18:00:00Z",
+            "2026-12-31T18:00:00+01:00",
+            "1767225600",
+            "tomorrow",
+            "",
+        ] {
+            assert!(!super::is_without_offset(explicit), "{explicit}");
+        }
+    }
     use super::*;
 
     #[test]

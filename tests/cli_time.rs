@@ -121,3 +121,53 @@ fn policy_file_expiring_in_year_9999_signs() {
         cfsign::encoding::decode("Policy", param(url.trim_end(), "Policy").unwrap()).unwrap();
     assert_eq!(sent, policy.as_bytes());
 }
+
+/// A time written without an offset is read as UTC whatever TZ says; when the local zone
+/// is not UTC, a note on stderr gives the local wall-clock time and how to write it.
+#[test]
+fn no_offset_time_notes_the_local_time_when_tz_is_not_utc() {
+    let note = |tz: &str, args: &[&str]| {
+        let out = cfsign_rsa()
+            .arg(IMAGE_URL)
+            .args(args)
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stderr(&out)
+    };
+    assert_eq!(
+        note("Asia/Tokyo", &["--date-less-than", "2026-01-01T18:00:00"]),
+        "cfsign: note: --date-less-than \"2026-01-01T18:00:00\" has no UTC offset, so it is read as UTC: 2026-01-01T18:00:00Z is 2026-01-02 03:00:00 +09:00 local time; for 2026-01-01 18:00:00 local time write 2026-01-01T18:00:00+09:00\n"
+    );
+    assert_eq!(
+        note(
+            "America/New_York",
+            &[
+                "--expires-at",
+                "2026-01-01",
+                "--starts-at",
+                "2025-12-24 08:30"
+            ]
+        ),
+        "cfsign: note: --date-less-than \"2026-01-01\" has no UTC offset, so it is read as UTC: 2026-01-01T00:00:00Z is 2025-12-31 19:00:00 -05:00 local time; for 2026-01-01 00:00:00 local time write 2026-01-01T00:00:00-05:00\n\
+         cfsign: note: --date-greater-than \"2025-12-24 08:30\" has no UTC offset, so it is read as UTC: 2025-12-24T08:30:00Z is 2025-12-24 03:30:00 -05:00 local time; for 2025-12-24 08:30:00 local time write 2025-12-24T08:30:00-05:00\n"
+    );
+    // Nothing to note: UTC, an explicit offset, Unix seconds.
+    assert_eq!(
+        note("UTC", &["--date-less-than", "2026-01-01T18:00:00"]),
+        ""
+    );
+    assert_eq!(
+        note("Asia/Tokyo", &["--date-less-than", "2026-01-01T18:00:00Z"]),
+        ""
+    );
+    assert_eq!(
+        note(
+            "Asia/Tokyo",
+            &["--date-less-than", "2026-01-01T18:00:00+09:00"]
+        ),
+        ""
+    );
+    assert_eq!(note("Asia/Tokyo", &["--date-less-than", "1767290400"]), "");
+}

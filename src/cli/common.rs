@@ -125,6 +125,40 @@ pub fn warn(msg: &str) {
     stderr_line(&format!("cfsign: warning: {}", one_line(msg)));
 }
 
+/// A note on stderr when `input` (given to `option`, read as `t`) was written without a
+/// UTC offset and the local time zone (`TZ`, else the system's) is not UTC at that time:
+/// the time was read as UTC, which is another wall-clock time here.
+pub fn note_local_time(option: &str, input: &str, t: i64) {
+    use chrono::{Local, TimeZone};
+    if !cfsign::time::is_without_offset(input) {
+        return;
+    }
+    let Some(utc) = chrono::DateTime::from_timestamp(t, 0) else {
+        return;
+    };
+    let local = utc.with_timezone(&Local);
+    if local.offset().local_minus_utc() == 0 {
+        return;
+    }
+    let instead = Local
+        .from_local_datetime(&utc.naive_utc())
+        .single()
+        .map(|meant| {
+            format!(
+                "; for {} local time write {}",
+                utc.format("%Y-%m-%d %H:%M:%S"),
+                meant.format("%Y-%m-%dT%H:%M:%S%:z")
+            )
+        })
+        .unwrap_or_default();
+    stderr_line(&format!(
+        "cfsign: note: {option} {} has no UTC offset, so it is read as UTC: {} is {} local time{instead}",
+        one_line(&format!("{input:?}")),
+        cfsign::time::format_utc(t),
+        local.format("%Y-%m-%d %H:%M:%S %:z"),
+    ));
+}
+
 /// Writes `line` and a line break to stderr in one write. A closed or full stderr is
 /// ignored (`eprintln!` would panic): the exit status still tells what happened, and a
 /// message nobody can read must not stop the work.
@@ -230,7 +264,9 @@ pub fn expiry(args: &TimeArgs, now: i64) -> Result<i64> {
         now.checked_add(secs)
             .ok_or_else(|| anyhow!("--expires-in {d:?} is too large"))?
     } else if let Some(w) = &args.date_less_than {
-        cfsign::time::parse_time(w).context("--date-less-than")?
+        let t = cfsign::time::parse_time(w).context("--date-less-than")?;
+        note_local_time("--date-less-than", w, t);
+        t
     } else {
         now + cfsign::time::DAY
     };
@@ -260,7 +296,11 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
     let date_greater_than = time
         .date_greater_than
         .as_deref()
-        .map(|w| cfsign::time::parse_time(w).context("--date-greater-than"))
+        .map(|w| {
+            let t = cfsign::time::parse_time(w).context("--date-greater-than")?;
+            note_local_time("--date-greater-than", w, t);
+            Ok::<_, anyhow::Error>(t)
+        })
         .transpose()?;
     let ip_address = policy
         .ip_address

@@ -70,6 +70,7 @@ pub struct CookiesArgs {
     #[arg(
         long,
         value_enum,
+        ignore_case = true,
         default_value = "set-cookie",
         help_heading = "Output"
     )]

@@ -30,8 +30,8 @@ Exit status:
 /// Arguments of `cfsign inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The signed URL (`-`: the first line of standard input). With cookies, give --url
-    /// instead.
+    /// The signed URL (`-`, or none with standard input not a terminal: the first line of
+    /// standard input). With cookies, give --url instead.
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
@@ -58,14 +58,17 @@ pub struct InspectArgs {
     pub now: Option<String>,
 
     /// Output format: text, or one JSON object (schema_version 1).
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "text")]
     pub format: Format,
 }
 
 /// Runs `cfsign inspect` and returns the exit status.
 pub fn run(mut args: InspectArgs) -> Result<u8> {
-    args.signed_url =
-        super::verify::url_from_stdin(args.signed_url.take(), args.cookies_file.as_ref())?;
+    args.signed_url = super::verify::url_from_stdin(
+        args.signed_url.take(),
+        args.url.as_ref(),
+        args.cookies_file.as_ref(),
+    )?;
     let now = super::common::time_or_clock(args.now.as_deref(), "--now")?;
     let cookies =
         super::verify::cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;

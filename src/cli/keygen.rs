@@ -36,7 +36,7 @@ pub enum KeyType {
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
     /// Key type.
-    #[arg(long = "type", value_enum, default_value = "rsa")]
+    #[arg(long = "type", value_enum, ignore_case = true, default_value = "rsa")]
     pub key_type: KeyType,
 
     /// Directory for private_key.pem and public_key.pem (created if missing).

@@ -62,7 +62,13 @@ pub struct SignArgs {
     pub content_type: Option<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        default_value = "text",
+        help_heading = "Output"
+    )]
     pub format: Format,
 
     /// Worker threads for URLs read from standard input (default: the number of CPUs, at
@@ -298,7 +304,9 @@ impl Reporter {
     fn new() -> Self {
         Reporter {
             warnings: Vec::new(),
-            progress: Progress::new(io::stderr().is_terminal()),
+            // A progress line on the terminal that also shows the signed URLs would land
+            // among them: only when the URLs go elsewhere (a file, a pipe).
+            progress: Progress::new(io::stderr().is_terminal() && !io::stdout().is_terminal()),
         }
     }
 
@@ -383,8 +391,8 @@ impl Reporter {
     }
 }
 
-/// A `N URLs, R/s` line on stderr, only when stderr is a terminal and the input is
-/// large (shown after the first second and 10,000 lines, redrawn 4 times a second).
+/// A `N URLs, R/s` line on stderr, only when stderr is a terminal, stdout is not, and the
+/// input is large (shown after the first second and 10,000 lines, redrawn 4 times a second).
 struct Progress {
     enabled: bool,
     start: Instant,

@@ -1,7 +1,7 @@
 //! `cfsign verify`: would CloudFront serve this signed URL (or cookie set), and if not, why.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -37,8 +37,8 @@ Exit status:
 /// Arguments of `cfsign verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The signed URL, exactly as the viewer requests it (`-`: the first line of standard
-    /// input). With cookies, give --url instead.
+    /// The signed URL, exactly as the viewer requests it (`-`, or none with standard input
+    /// not a terminal: the first line of standard input). With cookies, give --url instead.
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
@@ -78,7 +78,13 @@ pub struct VerifyArgs {
     pub url: Option<String>,
 
     /// Output format: text, or one JSON object (schema_version 1).
-    #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        default_value = "text",
+        help_heading = "Output"
+    )]
     pub format: Format,
 }
 
@@ -243,15 +249,24 @@ fn require_http_url(what: &str, input: &str) -> Result<()> {
 }
 
 /// `-` as SIGNED_URL: the first non-blank line of standard input (`pbpaste | cfsign
-/// verify - ...`); anything else is returned as it is.
+/// verify - ...`); likewise with no SIGNED_URL (and no `--url` for cookies) when standard
+/// input is not a terminal, as `cfsign sign` reads its URLs (`echo "$URL" | cfsign
+/// verify ...`); anything else is returned as it is. An empty standard input without `-`
+/// gives no URL (reported as a missing SIGNED_URL).
 pub fn url_from_stdin(
     arg: Option<String>,
+    cookies_url: Option<&String>,
     cookies_file: Option<&PathBuf>,
 ) -> Result<Option<String>> {
-    if arg.as_deref() != Some("-") {
+    let stdin_for_cookies = cookies_file.is_some_and(|p| p == Path::new("-"));
+    let implicit = arg.is_none()
+        && cookies_url.is_none()
+        && !stdin_for_cookies
+        && !std::io::stdin().is_terminal();
+    if arg.as_deref() != Some("-") && !implicit {
         return Ok(arg);
     }
-    if cookies_file.is_some_and(|p| p == Path::new("-")) {
+    if stdin_for_cookies {
         bail!("SIGNED_URL - and --cookies-file - cannot both read standard input");
     }
     let bytes = cfsign::key::read_small(
@@ -263,13 +278,18 @@ pub fn url_from_stdin(
     let line = text.lines().map(str::trim).find(|l| !l.is_empty());
     match line {
         Some(l) => Ok(Some(l.trim_start_matches('\u{feff}').to_string())),
+        None if implicit => Ok(None),
         None => bail!("SIGNED_URL -: standard input holds no URL"),
     }
 }
 
 /// Runs `cfsign verify` and returns the exit status.
 pub fn run(mut args: VerifyArgs) -> Result<u8> {
-    args.signed_url = url_from_stdin(args.signed_url.take(), args.cookies_file.as_ref())?;
+    args.signed_url = url_from_stdin(
+        args.signed_url.take(),
+        args.url.as_ref(),
+        args.cookies_file.as_ref(),
+    )?;
     if let Some(url) = &args.signed_url {
         require_http_url("SIGNED_URL", url)?;
     }
