@@ -432,6 +432,34 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
     }
 }
 
+/// Asks for a passphrase on the terminal, without echo.
+///
+/// On Ctrl-C, rpassword raises SIGINT before it restores the terminal, so the default
+/// action ended the process with echo still off (the shell then showed nothing typed).
+/// While the prompt is up SIGINT only sets a flag: rpassword returns `Interrupted` and
+/// restores the terminal, and cfsign exits with 130, as an interrupted program does.
+pub fn prompt_passphrase(prompt: &str) -> Result<Zeroizing<String>> {
+    #[cfg(unix)]
+    let handler = signal_hook::flag::register(
+        signal_hook::consts::SIGINT,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    )
+    .ok();
+    let read = rpassword::prompt_password(prompt);
+    #[cfg(unix)]
+    if let Some(id) = handler {
+        signal_hook::low_level::unregister(id);
+    }
+    match read {
+        Ok(p) => Ok(Zeroizing::new(p)),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+            stderr_line("");
+            Err(super::Reported(130).into())
+        }
+        Err(e) => Err(e).context("cannot read the passphrase from the terminal"),
+    }
+}
+
 /// Warns, as ssh does, when a private key file can be read or changed by other users
 /// (any group or other permission bit).
 fn warn_if_others_can_read(path: &std::path::Path) {
@@ -479,9 +507,7 @@ fn passphrase(args: &KeyArgs, source: &str) -> Result<Option<Zeroizing<String>>>
         return Ok(Some(Zeroizing::new(p)));
     }
     if std::io::stdin().is_terminal() && !key_from_stdin(args) {
-        let p = rpassword::prompt_password(format!("Passphrase for {source}: "))
-            .context("cannot read the passphrase from the terminal")?;
-        return Ok(Some(Zeroizing::new(p)));
+        return prompt_passphrase(&format!("Passphrase for {source}: ")).map(Some);
     }
     Ok(None)
 }

@@ -63,14 +63,8 @@ fn passphrase(args: &KeygenArgs) -> Result<Zeroizing<String>> {
     } else if let Some(p) = common::env_value("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
         Zeroizing::new(p)
     } else if std::io::stdin().is_terminal() {
-        let first = Zeroizing::new(
-            rpassword::prompt_password("Passphrase for the new private key: ")
-                .context("cannot read the passphrase from the terminal")?,
-        );
-        let again = Zeroizing::new(
-            rpassword::prompt_password("Same passphrase again: ")
-                .context("cannot read the passphrase from the terminal")?,
-        );
+        let first = common::prompt_passphrase("Passphrase for the new private key: ")?;
+        let again = common::prompt_passphrase("Same passphrase again: ")?;
         if *first != *again {
             bail!("the two passphrases differ; nothing was written");
         }
