@@ -611,7 +611,13 @@ impl Signer {
         let is_pattern = resource.contains('*');
         let mut warnings = if is_pattern || request.mode == PolicyMode::Custom {
             policy::check_resource(resource)?;
-            Vec::new()
+            // A pattern is no URL to check, but an S3 host in it is the same mistake.
+            match resource_host(resource).map(str::to_ascii_lowercase) {
+                Some(host) if crate::url::is_s3_host(&host) => {
+                    vec![Warning::S3Endpoint { host }]
+                }
+                _ => Vec::new(),
+            }
         } else {
             crate::url::check_url(resource)?
         };
@@ -619,7 +625,7 @@ impl Signer {
         if request.attributes.secure && resource.starts_with("http://") {
             warnings.push(Warning::SecureCookieOverHttp);
         }
-        request.condition.validate()?;
+        request.condition.validate_for_signing()?;
         request.attributes.validate()?;
         if let (Some(domain), Some(host)) = (&request.attributes.domain, resource_host(resource))
             && !host.contains(['*', '?'])

@@ -38,6 +38,17 @@ pub enum Error {
         /// The URL with every such character percent-encoded.
         encoded: String,
     },
+    /// Something around the URL that is no part of it: quotes from a CSV field, a
+    /// trailing carriage return, a byte-order mark, a Unicode space \[R11\].
+    #[error("URL {} {what}", quote(.url))]
+    UrlStray {
+        /// The URL as given.
+        url: String,
+        /// What surrounds it, for example `ends with a carriage return (CR)`.
+        what: String,
+        /// How to fix it (the hint).
+        fix: String,
+    },
     /// The URL's scheme is not `http` or `https`, or it has no `scheme://host` \[R11\].
     #[error("URL {} {problem}", quote(.url))]
     UrlForm {
@@ -121,6 +132,21 @@ pub enum Error {
         other: i64,
         /// Its value as RFC 3339, UTC.
         other_utc: String,
+    },
+    /// The start time is one second before the expiry: both bounds are strict, so no
+    /// whole second is left in which a request is valid \[R6\].
+    #[error(
+        "the start time (DateGreaterThan) {start} ({start_utc}) is one second before the expiry (DateLessThan) {expiry} ({expiry_utc}): both bounds are strict, so no whole second is left in which a request is valid"
+    )]
+    EmptyWindow {
+        /// `DateGreaterThan`, Unix seconds.
+        start: i64,
+        /// Its value as RFC 3339, UTC.
+        start_utc: String,
+        /// `DateLessThan`, Unix seconds.
+        expiry: i64,
+        /// Its value as RFC 3339, UTC.
+        expiry_utc: String,
     },
     /// An `IpAddress` value is not one IPv4 address or CIDR range \[R7\].
     #[error("IP address {input:?} {problem}")]
@@ -301,10 +327,17 @@ impl Error {
     /// A second line telling the user how to fix the input, when there is one.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
+            // A '#' followed by a dot or a slash is most likely part of a file name
+            // (`report#1.pdf`), which clients send only as %23.
+            Error::UrlFragment { url, fragment } if fragment.contains(['.', '/']) => format!(
+                "if the '#' is part of the file name, write it as %23: {:?}; otherwise sign the URL without {fragment:?}",
+                url.replacen('#', "%23", 1)
+            ),
             Error::UrlFragment { url, fragment } => format!(
                 "sign the URL without {fragment:?}: {:?}",
                 &url[..url.len() - fragment.len()]
             ),
+            Error::UrlStray { fix, .. } => fix.clone(),
             Error::UrlAlreadySigned { .. } => {
                 "pass the URL without Expires, Policy, Signature, Key-Pair-Id and Hash-Algorithm".into()
             }
@@ -335,6 +368,9 @@ impl Error {
             }
             Error::Duration { .. } => "use a number with a unit: 30s, 90m, 12h, 7d, 2w".into(),
             Error::TimeOrder { .. } => "choose an expiry later than now and than the start time".into(),
+            Error::EmptyWindow { .. } => {
+                "move the start earlier or the expiry later: they must be at least two seconds apart".into()
+            }
             Error::IpAddress { input, .. } => {
                 match crate::policy::SourceIp::canonical_form(input).filter(|c| c != input) {
                     Some(c) => format!("write it in canonical CIDR form: {c}"),
@@ -414,6 +450,43 @@ impl Error {
                 return None;
             }
         })
+    }
+}
+
+impl Error {
+    /// A stable snake_case name of the variant (`url_character`, `time_order`), for
+    /// programs that read cfsign's JSON (`error_kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::UrlFragment { .. } => "url_fragment",
+            Error::UrlAlreadySigned { .. } => "url_already_signed",
+            Error::UrlCharacter { .. } => "url_character",
+            Error::UrlStray { .. } => "url_stray",
+            Error::UrlForm { .. } => "url_form",
+            Error::UrlTooLong { .. } => "url_too_long",
+            Error::Resource { .. } => "resource",
+            Error::ResourceMismatch { .. } => "resource_mismatch",
+            Error::CannedNotPossible { .. } => "canned_not_possible",
+            Error::KeyPairId { .. } => "key_pair_id",
+            Error::Time { .. } => "time",
+            Error::Duration { .. } => "duration",
+            Error::TimeOrder { .. } => "time_order",
+            Error::EmptyWindow { .. } => "empty_window",
+            Error::IpAddress { .. } => "ip_address",
+            Error::Policy { .. } => "policy",
+            Error::Read { .. } => "read",
+            Error::KeyFormat { .. } => "key_format",
+            Error::KeyUnsupported { .. } => "key_unsupported",
+            Error::Passphrase { .. } => "passphrase",
+            Error::WrongKeyKind { .. } => "wrong_key_kind",
+            Error::Base64 { .. } => "base64",
+            Error::CookieDomain { .. } => "cookie_domain",
+            Error::CookieAttribute { .. } => "cookie_attribute",
+            Error::CookieTooLong { .. } => "cookie_too_long",
+            Error::CookieHeader { .. } => "cookie_header",
+            Error::KeyGeneration { .. } => "key_generation",
+            Error::Crypto { .. } => "crypto",
+        }
     }
 }
 

@@ -171,8 +171,8 @@ impl FromStr for SourceIp {
                 "has whitespace around it; CIDR ranges are written without spaces",
             ));
         }
-        if s.contains(':') {
-            return Err(err("is IPv6, which CloudFront policies do not support"));
+        if let Some(problem) = not_ipv4(s) {
+            return Err(err(&problem));
         }
         let (addr, prefix) = match s.split_once('/') {
             Some((a, p)) => {
@@ -199,6 +199,28 @@ impl FromStr for SourceIp {
             .map_err(|_| err("is not an IPv4 address (four numbers 0-255, like 192.0.2.10)"))?;
         Ok(SourceIp { addr, prefix })
     }
+}
+
+/// Why `s` cannot be an IPv4 address or CIDR range, decided before parsing it as one:
+/// an IPv6 address or network (only when it parses as one), or the first character an
+/// IPv4 range cannot hold, quoted with its byte offset. `None` when every character is a
+/// digit, `.` or `/` (the IPv4 parser then says what is wrong).
+fn not_ipv4(s: &str) -> Option<String> {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let prefix_is_number =
+        prefix.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if prefix_is_number && addr.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Some("is IPv6, which CloudFront policies do not support".into());
+    }
+    let (i, c) = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '/')))?;
+    Some(format!(
+        "has {c:?} at byte {i}, a character an IPv4 address or CIDR range cannot hold"
+    ))
 }
 
 impl fmt::Display for SourceIp {
@@ -257,6 +279,28 @@ impl Condition {
                 other_name: "the start time (DateGreaterThan)".into(),
                 other: start,
                 other_utc: crate::time::format_utc(start),
+            });
+        }
+        Ok(())
+    }
+
+    /// [`validate`](Self::validate), plus what signing refuses on top: a start time one
+    /// second before the expiry. Both bounds are strict, so such a policy leaves no whole
+    /// second in which a request is valid. (A policy read for `verify` may hold it:
+    /// CloudFront then answers AccessDenied at any time.)
+    ///
+    /// # Errors
+    /// Those of [`validate`](Self::validate); [`Error::EmptyWindow`].
+    pub fn validate_for_signing(&self) -> Result<()> {
+        self.validate()?;
+        if let Some(start) = self.date_greater_than
+            && start + 1 == self.date_less_than
+        {
+            return Err(Error::EmptyWindow {
+                start,
+                start_utc: crate::time::format_utc(start),
+                expiry: self.date_less_than,
+                expiry_utc: crate::time::format_utc(self.date_less_than),
             });
         }
         Ok(())
@@ -830,6 +874,25 @@ mod tests {
         );
     }
 
+    /// Regression (issue 16): any value holding ':' was called IPv6, so a JSON injection
+    /// attempt got the wrong reason; it now names the character that cannot be there.
+    #[test]
+    fn ip_injection_is_not_called_ipv6() {
+        let input = r#"192.168.0.0/24","IpAddress":{"AWS:SourceIp":"0.0.0.0/0"#;
+        let e = input.parse::<SourceIp>().unwrap_err().to_string();
+        assert!(!e.contains("IPv6"), "{e}");
+        assert!(
+            e.ends_with(
+                r#"has '"' at byte 14, a character an IPv4 address or CIDR range cannot hold"#
+            ),
+            "{e}"
+        );
+        let e = "2001:db8::/32".parse::<SourceIp>().unwrap_err().to_string();
+        assert!(e.contains("is IPv6"), "{e}");
+        let e = "10.0.0.1:80".parse::<SourceIp>().unwrap_err().to_string();
+        assert!(e.contains("has ':' at byte 8"), "{e}");
+    }
+
     #[test]
     fn source_ip() {
         assert_eq!(
@@ -846,7 +909,8 @@ mod tests {
             ("192.0.2.0/", "prefix"),
             ("192.0.2", "IPv4"),
             ("300.1.1.1", "IPv4"),
-            ("192.0.2.0/2a", "prefix"),
+            ("192.0.2.0/2a", "'a' at byte 11"),
+            ("::ffff:192.0.2.1", "IPv6"),
         ] {
             let e = bad.parse::<SourceIp>().unwrap_err().to_string();
             assert!(e.contains(needle), "{bad}: {e}");

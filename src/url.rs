@@ -119,7 +119,7 @@ pub(crate) fn first_bad_char(s: &str) -> Option<(&'static str, usize)> {
     s.char_indices().find_map(|(i, c)| {
         let what = match c {
             ' ' => "a raw space",
-            '"' => "a double quote",
+            '"' => "a double quote (a quote would let the URL rewrite the policy JSON)",
             '\\' => "a backslash",
             c if c.is_ascii_control() => "a control character",
             c if !c.is_ascii() => "a non-ASCII character",
@@ -359,7 +359,8 @@ fn remove_dot_segments(path: &str) -> String {
     format!("/{}", out.join("/"))
 }
 
-fn is_s3_host(host: &str) -> bool {
+/// Whether `host` (lower case) is an S3 endpoint, which ignores CloudFront signatures.
+pub(crate) fn is_s3_host(host: &str) -> bool {
     let Some(prefix) = host.strip_suffix(".amazonaws.com") else {
         return false;
     };
@@ -499,7 +500,7 @@ impl Signer {
     /// [`Error::Crypto`].
     pub fn sign_url(&self, url: &str, request: &UrlPolicy) -> Result<SignedUrl> {
         let mut warnings = check_url(url)?;
-        request.condition.validate()?;
+        request.condition.validate_for_signing()?;
         let (resource, is_pattern) = match request.policy_resource.as_deref() {
             Some(r) if r != url => {
                 policy::check_resource(r)?;
@@ -531,6 +532,7 @@ impl Signer {
         let mut warnings = check_url(url)?;
         warnings.retain(|w| *w != Warning::LiteralStar);
         warnings.extend(Warning::grants_everything(raw.policy().resource()));
+        raw.policy().condition().validate_for_signing()?;
         if !raw.policy().covers(url) {
             return Err(Error::ResourceMismatch {
                 url: url.into(),

@@ -1,6 +1,8 @@
 //! Batch signing from standard input: `--jobs 2` (parallel pipeline) must print exactly
 //! what `--jobs 1` (the sequential loop) prints: same stdout, same stderr, same exit code.
 
+mod common;
+
 use assert_cmd::Command;
 
 const KEY: &str = "tests/data/keys/rsa2048_pkcs1.pem";
@@ -142,7 +144,7 @@ fn parallel_batch_output_is_byte_identical_to_sequential() {
         err_lines[1]
     );
     assert!(
-        err_lines[2].starts_with("cfsign: line 333: "),
+        err_lines[2].starts_with("cfsign: error: line 333: "),
         "{}",
         err_lines[2]
     );
@@ -152,12 +154,12 @@ fn parallel_batch_output_is_byte_identical_to_sequential() {
         err_lines[3]
     );
     assert!(
-        err_lines[4].starts_with("cfsign: line 401: "),
+        err_lines[4].starts_with("cfsign: error: line 401: "),
         "{}",
         err_lines[4]
     );
-    assert!(err1.contains("\ncfsign: line 997: is not UTF-8 text\n"));
-    assert!(err1.contains("\ncfsign: line 1994: is not UTF-8 text\n"));
+    assert!(err1.contains("\ncfsign: error: line 997: is not UTF-8 text\n"));
+    assert!(err1.contains("\ncfsign: error: line 1994: is not UTF-8 text\n"));
     // Each kind of warning once, then one line counting the rest of each kind.
     assert_eq!(err1.matches("warning:").count(), 4);
     assert!(err1.ends_with(
@@ -166,7 +168,7 @@ fn parallel_batch_output_is_byte_identical_to_sequential() {
     ), "{err1}");
     let failed: Vec<usize> = err_lines
         .iter()
-        .filter_map(|l| l.strip_prefix("cfsign: line "))
+        .filter_map(|l| l.strip_prefix("cfsign: error: line "))
         .filter_map(|l| l.split(':').next()?.parse().ok())
         .collect();
     let mut sorted = failed.clone();
@@ -184,8 +186,9 @@ fn parallel_json_output_with_ecdsa_is_byte_identical_to_sequential() {
     assert_eq!((code1, code2), (1, 1));
     assert!(out1 == out2, "stdout differs between --jobs 1 and --jobs 2");
     assert_eq!(err1, err2);
-    let first: serde_json::Value =
-        serde_json::from_slice(out1.split(|b| *b == b'\n').next().expect("line")).expect("JSON");
+    let first: serde_json::Value = common::json(&String::from_utf8_lossy(
+        out1.split(|b| *b == b'\n').next().expect("line"),
+    ));
     let url = first["url"].as_str().expect("url");
     assert!(
         url.starts_with(&format!("{VECTOR_URL}?Expires=1767290400&Signature=")),
@@ -197,11 +200,19 @@ fn parallel_json_output_with_ecdsa_is_byte_identical_to_sequential() {
     );
     assert_eq!(first["key_algorithm"], "ECDSA-P256");
     assert_eq!(first["expires"], 1_767_290_400);
+    // One object per non-blank line: the signed ones carry "url", the failed ones "error".
+    let objects: Vec<serde_json::Value> = out1
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| common::json(&String::from_utf8_lossy(l)))
+        .collect();
     assert_eq!(
-        out1.split(|b| *b == b'\n')
-            .filter(|l| !l.is_empty())
-            .count(),
+        objects.iter().filter(|o| o["url"].is_string()).count(),
         good
+    );
+    assert_eq!(
+        objects.iter().filter(|o| o["error"].is_string()).count(),
+        err1.matches("cfsign: error: line ").count()
     );
 }
 

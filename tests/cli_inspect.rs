@@ -1,6 +1,8 @@
 //! `cfsign inspect` as a user runs it: decoding without a key, text and JSON, and
 //! untrusted text escaped before it reaches the terminal.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -66,7 +68,7 @@ fn custom_ecdsa_url_json() {
         "json",
     ]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).expect("json");
+    let v: Value = common::json(&out);
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["policy_type"], "custom");
     assert_eq!(v["policy"], c["policy"]);
@@ -147,7 +149,7 @@ fn untrusted_text_is_escaped_in_text_and_json() {
     );
     let (_, json) = inspect(&[&url, "--format", "json"]);
     assert!(!json.contains('\u{202E}') && !json.contains('\u{200B}') && !json.contains('\u{1b}'));
-    let v: Value = serde_json::from_str(&json).expect("json");
+    let v: Value = common::json(&json);
     assert_eq!(v["policy"], policy, "the JSON value itself is unchanged");
 }
 

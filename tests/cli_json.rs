@@ -6,10 +6,7 @@ use common::{IMAGE_URL, cfsign_ec, cfsign_rsa, stderr, stdout, vector};
 use serde_json::Value;
 
 fn objects(out: &std::process::Output) -> Vec<Value> {
-    stdout(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
-        .collect()
+    stdout(out).lines().map(common::json).collect()
 }
 
 #[test]
@@ -27,6 +24,7 @@ fn canned_fields_and_values() {
         objs[0],
         serde_json::json!({
             "schema_version": 1,
+            "line": 1,
             "url": v["signed_url"],
             "resource": IMAGE_URL,
             "policy_type": "canned",
@@ -133,14 +131,38 @@ fn one_object_per_line_for_several_urls() {
     assert_eq!(stdout(&from_args), stdout(&from_stdin));
 }
 
+/// Regression (issue 10.7): a line that could not be signed vanished from the JSON, so
+/// object N no longer answered line N; it now gets an error object with its line number
+/// (and is still reported on stderr).
 #[test]
-fn bad_lines_go_to_stderr_not_into_the_json() {
+fn failed_lines_get_an_error_object_in_the_json() {
     let out = cfsign_rsa()
         .args(["--date-less-than", "1767290400", "--format", "json"])
-        .write_stdin(format!("{IMAGE_URL}\nhttps://d1.net/a b\n"))
+        .write_stdin(format!("{IMAGE_URL}\n\nhttps://d1.net/a b\n"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(objects(&out).len(), 1);
-    assert!(stderr(&out).contains("cfsign: line 2: "));
+    let objs = objects(&out);
+    assert_eq!(objs.len(), 2, "one object per non-blank line");
+    assert_eq!(objs[0]["line"], 1);
+    assert_eq!(
+        objs[0]["url"],
+        vector("rsa-canned-plain-https")["signed_url"]
+    );
+    assert_eq!(
+        objs[1],
+        serde_json::json!({
+            "schema_version": 1,
+            "line": 3,
+            "input": "https://d1.net/a b",
+            "error": "URL \"https://d1.net/a b\" has a raw space at byte 16",
+            "error_kind": "url_character",
+            "hint": "percent-encode it as the client will send it: https://d1.net/a%20b",
+        })
+    );
+    assert!(
+        stderr(&out).contains("cfsign: error: line 3: URL \"https://d1.net/a b\" has a raw space"),
+        "{}",
+        stderr(&out)
+    );
 }

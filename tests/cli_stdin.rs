@@ -67,14 +67,14 @@ fn bad_lines_are_reported_and_the_rest_signed() {
     assert_eq!(stdout(&out), format!("{sa}\n{sb}\n{sa}\n"));
     let err = stderr(&out);
     assert!(
-        err.contains(r#"cfsign: line 3: URL "https://d1.net/my file.jpg" has a raw space"#),
+        err.contains(r#"cfsign: error: line 3: URL "https://d1.net/my file.jpg" has a raw space"#),
         "{err}"
     );
     assert!(
-        err.contains(r#"cfsign: line 5: URL "https://d1.net/a#frag" has a fragment"#),
+        err.contains(r#"cfsign: error: line 5: URL "https://d1.net/a#frag" has a fragment"#),
         "{err}"
     );
-    assert_eq!(err.matches("cfsign: line ").count(), 2, "{err}");
+    assert_eq!(err.matches("cfsign: error: line ").count(), 2, "{err}");
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn a_line_that_is_not_utf8_is_reported() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), format!("{sa}\n{sa}\n"));
     assert!(
-        stderr(&out).contains("cfsign: line 2: is not UTF-8 text"),
+        stderr(&out).contains("cfsign: error: line 2: is not UTF-8 text"),
         "{}",
         stderr(&out)
     );
@@ -102,8 +102,8 @@ fn every_line_bad_still_exits_1_with_empty_stdout() {
     let out = signed_from_stdin("ftp://a/b\nnot a url\n");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("cfsign: line 1: "));
-    assert!(stderr(&out).contains("cfsign: line 2: "));
+    assert!(stderr(&out).contains("cfsign: error: line 1: "));
+    assert!(stderr(&out).contains("cfsign: error: line 2: "));
 }
 
 #[test]
@@ -276,7 +276,7 @@ fn messages_stand_in_input_order_when_merged() {
             [
                 "https://d1.net/1?Exp",
                 "https://d1.net/2?Exp",
-                "cfsign: line 3: URL ",
+                "cfsign: error: line 3: URL ",
                 "hint: give the full ",
                 "https://d1.net/4?Exp",
             ],
@@ -303,7 +303,7 @@ fn an_endless_line_is_refused_without_holding_it() {
         let err = stderr(&out);
         assert_eq!(
             err,
-            "cfsign: line 2: is longer than 16384 bytes; CloudFront takes URLs of at most 8192 bytes\n",
+            "cfsign: error: line 2: is longer than 16384 bytes; CloudFront takes URLs of at most 8192 bytes\n",
             "--jobs {jobs}"
         );
         let lines: Vec<String> = stdout(&out).lines().map(|l| l[..20].to_string()).collect();
@@ -355,7 +355,7 @@ fn byte_order_mark_is_dropped_and_comments_are_not_urls() {
     );
     assert!(
         stderr(&out).starts_with(
-            "cfsign: line 2: URL \"# a comment\" has no scheme: it must start with https:// or http://\n"
+            "cfsign: error: line 2: URL \"# a comment\" has no scheme: it must start with https:// or http://\n"
         ),
         "{}",
         stderr(&out)

@@ -1,6 +1,8 @@
 //! `cfsign verify` as a user runs it: the vectors verify, cfsign's own output verifies, and
 //! each way of breaking a signed URL gets its exact verdict and exit status.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -422,7 +424,7 @@ fn json_verdict() {
         &["--format", "json"],
     );
     assert_eq!(code, 1);
-    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let v: Value = common::json(&stdout);
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["verdict"], "refuse");
     assert_eq!(v["http_status"], 403);
@@ -433,7 +435,7 @@ fn json_verdict() {
     assert_eq!(v["key_pair_id"], ID);
     let (code, stdout, _) = verify(&canned, &["--format", "json"]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let v: Value = common::json(&stdout);
     assert_eq!(v["verdict"], "serve");
     assert_eq!(v["error_code"], Value::Null);
     assert_eq!(
@@ -599,7 +601,7 @@ fn wrong_key_type_was_misdiagnosed_as_truncation() {
             "{stdout}"
         );
         let (_, json, _) = run_verify(&[&url, "--public-key", key, "--at", AT, "--format", "json"]);
-        let v: Value = serde_json::from_str(&json).expect("json");
+        let v: Value = common::json(&json);
         assert_eq!(v["reason"], "signature_mismatch_wrong_key_type");
     }
 }
@@ -888,7 +890,7 @@ fn duplicate_signing_parameter_was_decided_on_the_first_value() {
     let first = url.replace("Signature=", "Signature=abc&Signature=");
     let (code, stdout, _) = verify(&first, &["--format", "json"]);
     assert_eq!(code, 1, "{stdout}");
-    let j: Value = serde_json::from_str(&stdout).expect("json");
+    let j: Value = common::json(&stdout);
     assert_eq!(j["error_code"], "AccessDenied");
     assert_eq!(j["reason"], "duplicate_parameter");
     // Regression (issue 10.5): duplicate Expires and Key-Pair-Id, even with equal values.
@@ -899,7 +901,7 @@ fn duplicate_signing_parameter_was_decided_on_the_first_value() {
     ] {
         let (code, stdout, _) = verify(&format!("{url}{extra}"), &["--format", "json"]);
         assert_eq!(code, 1, "{extra}: {stdout}");
-        let j: Value = serde_json::from_str(&stdout).expect("json");
+        let j: Value = common::json(&stdout);
         assert_eq!(j["reason"], "duplicate_parameter", "{extra}");
     }
     // Cookies: CloudFront-Signature twice in the Cookie header.
@@ -944,7 +946,7 @@ fn duplicate_signing_parameter_was_decided_on_the_first_value() {
         .args(["inspect", &first, "--format", "json", "--now", AT])
         .output()
         .expect("run");
-    let j: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let j: Value = common::json(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(
         j["problems"],
         serde_json::json!([
@@ -1016,7 +1018,7 @@ fn dash_reads_the_signed_url_from_stdin() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: Value = common::json(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(v["key_pair_id"], ID);
     let out = cfsign()
         .args(["verify", "-", "--public-key", RSA_PUB])

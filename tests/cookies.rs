@@ -2,6 +2,8 @@
 //! (byte for byte for RSA, by verification for ECDSA), the cookie sets, the errors, a real
 //! `curl -b jar` against a local server, and the `Cookie:` header round trip.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
@@ -198,8 +200,7 @@ fn vectors_cli() {
             assert!(err.contains("c%c3%a9%20d.jpg"), "{id}: {err}");
             continue;
         }
-        let json: Value =
-            serde_json::from_str(&stdout(&cfsign(&with(&args, &["--format", "json"])))).unwrap();
+        let json: Value = common::json(&stdout(&cfsign(&with(&args, &["--format", "json"]))));
         assert_eq!(json["schema_version"], 1, "{id}");
         assert_eq!(json["policy_type"], case["policy_type"], "{id}");
         assert_eq!(json["expires"], case["expires"], "{id}");
@@ -400,8 +401,7 @@ fn attributes_in_each_format() {
             "{line}"
         );
     }
-    let json: Value =
-        serde_json::from_str(&stdout(&cfsign(&with(&args, &["--format", "json"])))).unwrap();
+    let json: Value = common::json(&stdout(&cfsign(&with(&args, &["--format", "json"]))));
     assert_eq!(
         json["attributes"],
         serde_json::json!({"domain": "example.com", "path": "/hls/live/", "secure": true,
@@ -476,8 +476,7 @@ fn curl_reads_the_netscape_jar_and_sends_the_cookies_unchanged() {
     let (port, rx) = recording_server(2);
     let resource = format!("http://127.0.0.1:{port}/videos/*");
     let args = with(&base_args(&resource), &["--no-secure"]);
-    let json: Value =
-        serde_json::from_str(&stdout(&cfsign(&with(&args, &["--format", "json"])))).unwrap();
+    let json: Value = common::json(&stdout(&cfsign(&with(&args, &["--format", "json"]))));
     let mut want = json_cookies(&json);
     assert_eq!(want.len(), 3);
     let jar = stdout(&cfsign(&with(&args, &["--format", "netscape"])));
@@ -514,8 +513,7 @@ fn curl_reads_the_netscape_jar_and_sends_the_cookies_unchanged() {
 fn cookie_header_round_trips() {
     let args = base_args("https://d111111abcdef8.cloudfront.net/videos/*");
     let line = stdout(&cfsign(&with(&args, &["--format", "header"])));
-    let json: Value =
-        serde_json::from_str(&stdout(&cfsign(&with(&args, &["--format", "json"])))).unwrap();
+    let json: Value = common::json(&stdout(&cfsign(&with(&args, &["--format", "json"]))));
     assert_eq!(parse_cookie_header(&line).unwrap(), json_cookies(&json));
     // The library's own rendering, SHA-256 and ECDSA included.
     let s = signer("ec_p256_sec1.pem", HashAlgorithm::Sha256);

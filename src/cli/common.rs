@@ -2,6 +2,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, anyhow, bail};
 use cfsign::{
@@ -9,6 +10,8 @@ use cfsign::{
 };
 use clap::{Args, ValueEnum};
 use zeroize::Zeroizing;
+
+use super::{CliHint, EXIT_INPUT, Reported};
 
 /// Key and key pair ID options.
 #[derive(Debug, Args)]
@@ -20,10 +23,12 @@ pub struct KeyArgs {
     pub key_pair_id: Option<String>,
 
     /// PEM private key file (PKCS#1, PKCS#8, encrypted PKCS#8 or SEC1; RSA 2048 or ECDSA
-    /// P-256); `-` reads it from standard input [env: CFSIGN_PRIVATE_KEY_FILE]. Without
-    /// either, CFSIGN_PRIVATE_KEY may hold the PEM text itself. Empty variables count as
-    /// unset.
-    #[arg(long, value_name = "PATH")]
+    /// P-256); `-` reads it from standard input [env: CFSIGN_PRIVATE_KEY_FILE]. As in the
+    /// AWS CLI, file://PATH and fileb://PATH name the file PATH. Without either,
+    /// CFSIGN_PRIVATE_KEY may hold the PEM text itself. Empty variables count as unset.
+    // Hyphen values are taken, so that the PEM text given by mistake ("-----BEGIN ...")
+    // reaches the check that refuses it, rather than clap's error, which would echo it.
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
     pub private_key: Option<PathBuf>,
 
     /// File holding the passphrase of an encrypted key (first line). Without it:
@@ -118,11 +123,6 @@ pub fn one_line(s: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Prints a warning line on stderr.
-pub fn warn(msg: &str) {
-    stderr_line(&format!("cfsign: warning: {}", one_line(msg)));
 }
 
 /// A note on stderr when `input` (given to `option`, read as `t`) was written without a
@@ -230,6 +230,41 @@ pub fn stdout_was_closed() -> bool {
     }
 }
 
+/// Whether `--strict` was given: every warning is then an error.
+static STRICT: AtomicBool = AtomicBool::new(false);
+
+/// Turns `--strict` on or off for this process (set once, before any warning).
+pub fn set_strict(on: bool) {
+    STRICT.store(on, Ordering::Relaxed);
+}
+
+/// Whether `--strict` is on.
+pub fn strict() -> bool {
+    STRICT.load(Ordering::Relaxed)
+}
+
+/// The hint shown when `--strict` turns a warning into an error.
+pub const STRICT_HINT: &str = "--strict makes every warning an error: change the input as the warning says, or leave out --strict to sign it with the warning";
+
+/// Prints a warning line on stderr, whatever `--strict` says (for warnings already
+/// sorted out by the caller).
+pub fn print_warning(msg: &str) {
+    stderr_line(&format!("cfsign: warning: {}", one_line(msg)));
+}
+
+/// Prints a warning line on stderr. Under `--strict` it is reported as an error instead,
+/// and the returned error ([`Reported`], exit 1) stops the command: callers propagate it
+/// with `?`, so every warning, new ones included, obeys `--strict`.
+pub fn warn(msg: &str) -> Result<()> {
+    if strict() {
+        stderr_line(&format!("cfsign: error: --strict: {}", one_line(msg)));
+        stderr_line(&format!("hint: {STRICT_HINT}"));
+        return Err(Reported(EXIT_INPUT).into());
+    }
+    print_warning(msg);
+    Ok(())
+}
+
 /// Reads the reference time: `--now` or the clock.
 pub fn now(args: &TimeArgs) -> Result<i64> {
     time_or_clock(args.now.as_deref(), "--now")
@@ -312,7 +347,7 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
     {
         warn(&format!(
             "--ip-address {ip} is a loopback or private range; CloudFront sees the viewer's public address, so requests will be refused"
-        ));
+        ))?;
     }
     if let Some(ip) = ip_address
         && ip.has_host_bits()
@@ -320,15 +355,48 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
         warn(&format!(
             "--ip-address {ip} has bits set past the /{} prefix: it is signed as written and covers the whole range; write the range's first address to make that plain",
             ip.prefix()
-        ));
+        ))?;
     }
     let condition = Condition {
         date_less_than,
         date_greater_than,
         ip_address,
     };
-    condition.validate()?;
+    condition
+        .validate_for_signing()
+        .map_err(|e| name_time_options(e, time))?;
     Ok(condition)
+}
+
+/// The option that set the expiry, as the user typed it (for hints).
+fn expiry_option(time: &TimeArgs) -> String {
+    if let Some(d) = &time.days {
+        format!("--days {d}")
+    } else if let Some(d) = &time.expires_in {
+        format!("--expires-in {d}")
+    } else if let Some(w) = &time.date_less_than {
+        format!("--date-less-than (--expires-at) {w}")
+    } else {
+        "the default expiry (one day from now)".into()
+    }
+}
+
+/// Gives a start/expiry order error a hint that names the options the user typed: the
+/// library's message speaks of DateGreaterThan and DateLessThan only.
+fn name_time_options(e: cfsign::Error, time: &TimeArgs) -> anyhow::Error {
+    let start = time.date_greater_than.as_deref().unwrap_or_default();
+    let hint = match &e {
+        cfsign::Error::TimeOrder { .. } => format!(
+            "the start --date-greater-than (--starts-at) {start} must be before the expiry from {}: move the start earlier or the expiry later",
+            expiry_option(time)
+        ),
+        cfsign::Error::EmptyWindow { .. } => format!(
+            "the start --date-greater-than (--starts-at) {start} and the expiry from {} must be at least two seconds apart",
+            expiry_option(time)
+        ),
+        _ => return e.into(),
+    };
+    CliHint { error: e, hint }.into()
 }
 
 /// Refuses, before any URL is read, policy options that fail for every URL: an invalid
@@ -381,7 +449,7 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
     if id.looks_like_access_key() {
         warn(&format!(
             "key pair ID {id} looks like an IAM access key ID; CloudFront wants the ID of the public key in your key group"
-        ));
+        ))?;
     }
     let (text, source) = key_text(args)?;
     let passphrase = if PrivateKey::pem_is_encrypted(&text) {
@@ -405,9 +473,30 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
     Ok(signer)
 }
 
+/// A key path as the AWS CLI takes it: `file://key.pem` and `fileb://key.pem` name the
+/// file `key.pem`. The key itself given as the value is refused: it would show in `ps`.
+fn key_path(path: PathBuf) -> Result<PathBuf> {
+    let Some(text) = path.to_str() else {
+        return Ok(path);
+    };
+    if text.trim_start().starts_with("-----BEGIN") {
+        bail!(
+            "--private-key holds the key itself; cfsign takes a key only from a file, standard input or CFSIGN_PRIVATE_KEY (an argument shows in `ps`): pass its path (key.pem or file://key.pem)"
+        );
+    }
+    match text
+        .strip_prefix("file://")
+        .or_else(|| text.strip_prefix("fileb://"))
+    {
+        Some(rest) => Ok(PathBuf::from(rest)),
+        None => Ok(path),
+    }
+}
+
 fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
     let from_env_file = || env_value("CFSIGN_PRIVATE_KEY_FILE").map(PathBuf::from);
     if let Some(path) = args.private_key.clone().or_else(from_env_file) {
+        let path = key_path(path)?;
         if key_from_stdin(args) {
             let source = "standard input";
             let buf = cfsign::key::read_small(std::io::stdin(), "private key", source)?;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use cfsign::{CookieAttributes, CookiePolicy};
 use clap::{Args, ValueEnum};
 
@@ -32,7 +32,8 @@ it is CloudFront's one-character wildcard.
 Exit status:
   0  the cookies were printed
   1  the resource could not be signed (bad resource, --policy canned with
-     a wildcard, a cookie domain or path that does not cover the resource)
+     a wildcard, a cookie domain or path that does not cover the resource),
+     or --strict refused a warning
   2  usage or configuration error (options, key, key pair ID, times,
      cookie attributes)";
 
@@ -54,8 +55,17 @@ pub enum CookieFormat {
 pub struct CookiesArgs {
     /// What the cookies grant: a pattern with * wildcards
     /// (https://d111111abcdef8.cloudfront.net/videos/*), or one exact URL.
-    #[arg(value_name = "RESOURCE")]
-    pub resource: String,
+    #[arg(value_name = "RESOURCE", required_unless_present = "resource_option")]
+    pub resource: Option<String>,
+
+    /// The same as RESOURCE, as `aws cloudfront sign-cookies --resource` takes it.
+    #[arg(
+        long = "resource",
+        id = "resource_option",
+        value_name = "RESOURCE",
+        conflicts_with = "resource"
+    )]
+    pub resource_option: Option<String>,
 
     #[command(flatten)]
     pub key: KeyArgs,
@@ -105,6 +115,11 @@ pub struct CookiesArgs {
         help_heading = "Cookie attributes"
     )]
     pub cookie_max_age: Option<String>,
+
+    /// Treat every warning as an error (exit 1, nothing printed): an S3 host, an IAM
+    /// access key as key pair ID, a private IP range, and any other warning.
+    #[arg(long, help_heading = "Output")]
+    pub strict: bool,
 }
 
 /// Reads `--cookie-max-age`: whole seconds, or a duration with units.
@@ -120,6 +135,10 @@ fn max_age(value: &str) -> Result<i64> {
 
 /// Runs `cfsign cookies` and returns the exit status.
 pub fn run(args: CookiesArgs) -> Result<u8> {
+    common::set_strict(args.strict);
+    let Some(resource) = args.resource.as_deref().or(args.resource_option.as_deref()) else {
+        bail!("no resource: give RESOURCE or --resource RESOURCE");
+    };
     let now = common::now(&args.time)?;
     let condition = common::condition(&args.time, &args.policy, now)?;
     let max_age = args.cookie_max_age.as_deref().map(max_age).transpose()?;
@@ -146,7 +165,7 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
         mode: args.policy.mode,
         attributes,
     };
-    let cookies = match signer.sign_cookies(&args.resource, &request) {
+    let cookies = match signer.sign_cookies(resource, &request) {
         Ok(c) => c,
         Err(e) => {
             super::report(&e.into());
@@ -154,7 +173,7 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
         }
     };
     for w in &cookies.warnings {
-        common::warn(&w.to_string());
+        common::warn(&w.to_string())?;
     }
     let text = match args.format {
         CookieFormat::SetCookie => cookies.to_set_cookie_headers(),

@@ -37,6 +37,8 @@ Examples:
       --policy-resource 'https://d111111abcdef8.cloudfront.net/videos/*' \\
       --ip-address 192.0.2.0/24
   cfsign --date-less-than 2026-12-31 < urls.txt > signed.txt
+  cut -d, -f2 downloads.csv | cfsign --aligned > signed.txt
+  paste -d, downloads.csv signed.txt     # line N answers line N
 
 Environment (an empty variable counts as unset):
   CFSIGN_PRIVATE_KEY_FILE        the PEM private key file (as --private-key)
@@ -48,7 +50,8 @@ Environment (an empty variable counts as unset):
 Exit status:
   0  every URL was signed
   1  some inputs could not be signed (each reported on stderr as
-     `line N: reason`); the others were printed
+     `cfsign: error: line N: reason`), or --strict refused a warning;
+     the others were printed
   2  usage or configuration error (options, key, key pair ID, times);
      nothing was signed";
 
@@ -78,7 +81,7 @@ enum Command {
     Sign(sign::SignArgs),
     /// Sign cookies for a resource pattern: Set-Cookie headers, a Cookie header, JSON or
     /// a cookie jar.
-    #[command(after_help = cookies::AFTER_HELP)]
+    #[command(after_help = cookies::AFTER_HELP, visible_alias = "sign-cookies")]
     Cookies(cookies::CookiesArgs),
     /// Check a signed URL (or cookies) offline: would CloudFront serve it, and if not, why.
     #[command(after_help = verify::AFTER_HELP)]
@@ -106,20 +109,70 @@ enum Command {
 #[derive(Debug)]
 pub struct Reported(pub u8);
 
+/// A library error whose hint is replaced by one that names the command-line options
+/// involved (the library knows nothing of options). Displays as the library error.
+#[derive(Debug)]
+pub struct CliHint {
+    /// The library's error.
+    pub error: cfsign::Error,
+    /// The hint to show instead of the library's.
+    pub hint: String,
+}
+
+impl std::fmt::Display for CliHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for CliHint {}
+
 /// Prints `cfsign: error: MESSAGE` and, when there is one, `hint: HINT` to stderr.
 pub fn report(err: &anyhow::Error) {
     common::stderr_line(&format!(
         "cfsign: error: {}",
         common::one_line(&format!("{err:#}"))
     ));
-    if let Some(hint) = err
+    let cli_hint = err
         .chain()
-        .find_map(|e| e.downcast_ref::<cfsign::Error>())
-        .and_then(cfsign::Error::hint)
+        .find_map(|e| e.downcast_ref::<CliHint>())
+        .map(|h| h.hint.clone());
+    if let Some(hint) = cli_hint
+        .or_else(|| {
+            err.chain()
+                .find_map(|e| e.downcast_ref::<cfsign::Error>())
+                .and_then(cfsign::Error::hint)
+        })
         .or_else(|| secrets::hint(err).map(String::from))
     {
         common::stderr_line(&format!("hint: {}", common::one_line(&hint)));
     }
+}
+
+/// The command a mistyped first argument was meant as (`cookie` for `cookies`, `verfy`
+/// for `verify`), if any. Such an argument would otherwise be taken as a URL to sign. Only
+/// arguments without `://` count, and the names come from the clap command list, so new
+/// commands are covered.
+fn mistyped_command(first: &str) -> Option<String> {
+    if first.starts_with('-') || first.contains("://") {
+        return None;
+    }
+    let cmd = Cli::command();
+    let names: Vec<&str> = cmd
+        .get_subcommands()
+        .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
+        .chain(["help"])
+        .collect();
+    if names.contains(&first) {
+        return None;
+    }
+    let typed = first.to_ascii_lowercase();
+    names
+        .into_iter()
+        .map(|name| (strsim::osa_distance(&typed, name), name))
+        .filter(|(d, name)| *d <= (name.len() / 3).max(1))
+        .min()
+        .map(|(_, name)| name.to_string())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -131,6 +184,19 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Parses arguments, runs the command, reports errors and returns the exit status.
 pub fn main() -> ExitCode {
+    if let Some(first) = std::env::args_os().nth(1)
+        && let Some(first) = first.to_str()
+        && let Some(meant) = mistyped_command(first)
+    {
+        common::stderr_line(&format!(
+            "cfsign: error: {:?} is not a command: did you mean `{meant}`?",
+            common::one_line(first)
+        ));
+        common::stderr_line(
+            "hint: URLs to sign start with https:// or http://; `cfsign --help` lists the commands",
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     if common::stdout_was_closed() {
         common::stderr_line(
             "cfsign: error: standard output is closed (>&-), so the results would be lost; redirect it to a file, or to /dev/null to discard them",
@@ -145,17 +211,26 @@ pub fn main() -> ExitCode {
     }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            if code == EXIT_USAGE && cfsign::key::looks_like_key_material(&e.to_string()) {
+        Err(e) if e.use_stderr() => {
+            if cfsign::key::looks_like_key_material(&e.to_string()) {
                 // Never reached while the check above holds; clap quotes arguments.
                 common::stderr_line(
                     "cfsign: error: the arguments hold PEM key text (not shown); see cfsign --help",
                 );
                 return ExitCode::from(EXIT_USAGE);
             }
+            // clap's messages start with `error:`; every cfsign error starts with
+            // `cfsign: error:`.
+            let text = e.render().to_string();
+            let text = match text.strip_prefix("error: ") {
+                Some(rest) => format!("cfsign: error: {rest}"),
+                None => text,
+            };
+            common::stderr_line(text.trim_end_matches('\n'));
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(e) => {
             if let Err(err) = e.print()
-                && code == EXIT_OK
                 && err.kind() != std::io::ErrorKind::BrokenPipe
             {
                 // `--help > /dev/full`: the help was not shown.
@@ -164,7 +239,7 @@ pub fn main() -> ExitCode {
                 ));
                 return ExitCode::from(EXIT_USAGE);
             }
-            return ExitCode::from(code);
+            return ExitCode::from(EXIT_OK);
         }
     };
     let result = match cli.command {
@@ -178,7 +253,8 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Some(Command::Serve(args)) => serve::run(args),
         None => {
-            if cli.sign.urls.is_empty() && std::io::stdin().is_terminal() {
+            if cli.sign.urls.is_empty() && cli.sign.url.is_empty() && std::io::stdin().is_terminal()
+            {
                 let _ = Cli::command().print_help();
                 common::stderr_line(
                     "\ncfsign: error: no URL given and standard input is a terminal",
@@ -208,3 +284,33 @@ impl std::fmt::Display for Reported {
 }
 
 impl std::error::Error for Reported {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `cfsign cookie ...` and `cfsign verfy` were taken as URLs to sign.
+    #[test]
+    fn mistyped_command_is_suggested() {
+        for (typed, meant) in [
+            ("cookie", "cookies"),
+            ("verfy", "verify"),
+            ("sing", "sign"),
+            ("Inspect", "inspect"),
+            ("keygn", "keygen"),
+            ("sign-cookie", "sign-cookies"),
+        ] {
+            assert_eq!(mistyped_command(typed).as_deref(), Some(meant), "{typed}");
+        }
+        for not_a_typo in [
+            "cookies",
+            "https://d1.net/cookie",
+            "-",
+            "--url",
+            "urls.txt",
+            "d111111abcdef8.cloudfront.net/a.jpg",
+        ] {
+            assert_eq!(mistyped_command(not_a_typo), None, "{not_a_typo}");
+        }
+    }
+}

@@ -25,6 +25,11 @@ pub struct SignArgs {
     #[arg(value_name = "URL")]
     pub urls: Vec<String>,
 
+    /// A URL to sign, as `aws cloudfront sign --url` takes it; may be repeated, and
+    /// combined with URL arguments (signed after them).
+    #[arg(long, value_name = "URL")]
+    pub url: Vec<String>,
+
     #[command(flatten)]
     pub key: KeyArgs,
 
@@ -71,6 +76,17 @@ pub struct SignArgs {
     )]
     pub format: Format,
 
+    /// Output line N answers input line N: a blank or failed input line gives an empty
+    /// line (text) or an object without "url" (json), so `paste` pairs every answer with
+    /// its input.
+    #[arg(long, help_heading = "Output")]
+    pub aligned: bool,
+
+    /// Treat every warning as an error: the URL it concerns is not signed (exit 1), and a
+    /// warning about an option (key pair ID, IP range) stops before any URL.
+    #[arg(long, help_heading = "Output")]
+    pub strict: bool,
+
     /// Worker threads for URLs read from standard input (default: the number of CPUs, at
     /// most 32; at most 256). Fewer start when the address-space limit (ulimit -v) has no
     /// room for N. Output keeps the input order whatever N is.
@@ -99,7 +115,9 @@ impl Plan {
 }
 
 /// Runs the signing command and returns the exit status.
-pub fn run(args: SignArgs) -> Result<u8> {
+pub fn run(mut args: SignArgs) -> Result<u8> {
+    common::set_strict(args.strict);
+    args.urls.append(&mut args.url);
     let from_stdin = args.urls.is_empty() || args.urls == ["-"];
     if !from_stdin && args.urls.iter().any(|u| u == "-") {
         bail!("`-` (read URLs from standard input) cannot be combined with URL arguments");
@@ -134,6 +152,8 @@ pub fn run(args: SignArgs) -> Result<u8> {
         signer: &signer,
         overrides: &overrides,
         format: args.format,
+        aligned: args.aligned,
+        strict: args.strict,
     };
     let mut out = BufWriter::with_capacity(64 * 1024, common::stdout());
     let mut reporter = Reporter::new();
@@ -158,9 +178,9 @@ pub fn run(args: SignArgs) -> Result<u8> {
         let mut failures = 0usize;
         let mut buf = Vec::new();
         let mut notes = Vec::new();
-        for url in &args.urls {
+        for (i, url) in args.urls.iter().enumerate() {
             buf.clear();
-            if !job.sign_one(None, url, &mut buf, &mut notes) {
+            if !job.sign_one(None, i + 1, url, &mut buf, &mut notes) {
                 failures += 1;
             }
             reporter.emit(&mut notes, &buf, &mut out)?;
@@ -197,28 +217,69 @@ struct Job<'a> {
     /// Query parameters added to each URL before it is signed.
     overrides: &'a ResponseOverrides,
     format: Format,
+    /// `--aligned`: one output line per input line, blank and failed ones included.
+    aligned: bool,
+    /// `--strict`: a URL with a warning is not signed.
+    strict: bool,
+}
+
+/// Why one input was not signed: reported on stderr, and in JSON as an object.
+struct Failure {
+    message: String,
+    hint: Option<String>,
+    /// The `error_kind` of the JSON object.
+    kind: &'static str,
+}
+
+impl Failure {
+    fn from_error(e: &cfsign::Error) -> Self {
+        Failure {
+            message: e.to_string(),
+            hint: e.hint(),
+            kind: e.kind(),
+        }
+    }
+
+    /// The warnings `--strict` turns into this input's error.
+    fn strict(warnings: &[cfsign::Warning]) -> Self {
+        let texts: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        Failure {
+            message: format!("--strict: {}", texts.join("; ")),
+            hint: Some(common::STRICT_HINT.into()),
+            kind: "strict_warning",
+        }
+    }
+
+    /// The JSON object for input number `line` (documented in
+    /// `schema/cfsign-output.schema.json`).
+    fn to_json(&self, line: usize, input: &str) -> serde_json::Value {
+        serde_json::json!({
+            "schema_version": 1,
+            "line": line,
+            "input": input,
+            "error": self.message,
+            "error_kind": self.kind,
+            "hint": self.hint,
+        })
+    }
 }
 
 /// Something to say on stderr about one input, in input order.
 enum Note {
     /// A warning (the URL was signed); reported once per kind.
     Warning(Option<usize>, Warning),
-    /// The URL could not be signed.
-    Failed(Option<usize>, cfsign::Error),
-    /// The line is not UTF-8 text.
-    NotUtf8(usize),
-    /// The line is longer than [`LINE_LIMIT`] (only its start was kept).
-    TooLong(usize),
-    /// The line is base64 text (a line of a key, perhaps): refused without quoting it.
-    Base64(usize),
+    /// The input was not signed.
+    Failed(Option<usize>, Failure),
 }
 
 impl Job<'_> {
     /// Signs one URL, appending its output line to `out` and anything to report to
-    /// `notes`; returns whether it was signed. `line` is the input line number, if any.
+    /// `notes`; returns whether it was signed. `line` is the input line number for
+    /// messages (`None` for arguments), `number` the line or argument number for JSON.
     fn sign_one(
         &self,
         line: Option<usize>,
+        number: usize,
         url: &str,
         out: &mut Vec<u8>,
         notes: &mut Vec<(usize, Note)>,
@@ -227,7 +288,10 @@ impl Job<'_> {
             .overrides
             .apply(url)
             .and_then(|url| self.plan.sign(self.signer, &url));
-        match signed {
+        let failure = match signed {
+            Ok(signed) if self.strict && !signed.warnings.is_empty() => {
+                Failure::strict(&signed.warnings)
+            }
             Ok(mut signed) => {
                 for w in std::mem::take(&mut signed.warnings) {
                     notes.push((out.len(), Note::Warning(line, w)));
@@ -237,22 +301,50 @@ impl Job<'_> {
                         out.extend_from_slice(signed.url.as_bytes());
                         out.push(b'\n');
                     }
-                    // Writing to a Vec cannot fail.
                     Format::Json => {
-                        let _ = writeln!(out, "{}", signed.to_json());
+                        let mut object = serde_json::Map::new();
+                        object.insert("schema_version".into(), 1.into());
+                        object.insert("line".into(), number.into());
+                        if let serde_json::Value::Object(fields) = signed.to_json() {
+                            object
+                                .extend(fields.into_iter().filter(|(k, _)| k != "schema_version"));
+                        }
+                        // Writing to a Vec cannot fail.
+                        let _ = writeln!(out, "{}", serde_json::Value::Object(object));
                     }
                 }
-                true
+                return true;
             }
-            Err(e) => {
-                notes.push((out.len(), Note::Failed(line, e)));
-                false
-            }
-        }
+            Err(e) => Failure::from_error(&e),
+        };
+        self.fail(line, number, url, failure, out, notes);
+        false
     }
 
-    /// Signs one raw input line (numbered `n`); blank lines are skipped. Returns whether
-    /// the line failed.
+    /// Records a failed input: its note, and its output line in JSON or `--aligned`.
+    fn fail(
+        &self,
+        line: Option<usize>,
+        number: usize,
+        input: &str,
+        failure: Failure,
+        out: &mut Vec<u8>,
+        notes: &mut Vec<(usize, Note)>,
+    ) {
+        let at = out.len();
+        match self.format {
+            Format::Json => {
+                let _ = writeln!(out, "{}", failure.to_json(number, input));
+            }
+            Format::Text if self.aligned => out.push(b'\n'),
+            Format::Text => {}
+        }
+        notes.push((at, Note::Failed(line, failure)));
+    }
+
+    /// Signs one raw input line (numbered `n`); blank lines are skipped (under
+    /// `--aligned` they get an empty line, or in JSON an object with `"skipped"`).
+    /// Returns whether the line failed.
     fn sign_line(
         &self,
         n: usize,
@@ -261,11 +353,26 @@ impl Job<'_> {
         notes: &mut Vec<(usize, Note)>,
     ) -> bool {
         if line.len() > LINE_LIMIT {
-            notes.push((out.len(), Note::TooLong(n)));
+            let failure = Failure {
+                message: format!(
+                    "is longer than {LINE_LIMIT} bytes; CloudFront takes URLs of at most {} bytes",
+                    cfsign::url::MAX_URL_LEN
+                ),
+                hint: None,
+                kind: "line_too_long",
+            };
+            let start = String::from_utf8_lossy(&line[..line.len().min(100)]);
+            self.fail(Some(n), n, &format!("{start}..."), failure, out, notes);
             return true;
         }
         let Ok(text) = std::str::from_utf8(line) else {
-            notes.push((out.len(), Note::NotUtf8(n)));
+            let failure = Failure {
+                message: "is not UTF-8 text".into(),
+                hint: None,
+                kind: "not_utf8",
+            };
+            let input = String::from_utf8_lossy(line);
+            self.fail(Some(n), n, input.trim_end(), failure, out, notes);
             return true;
         };
         // A byte-order mark starts many lists saved on Windows; it is no part of a URL.
@@ -276,10 +383,36 @@ impl Job<'_> {
         };
         let url = text.trim();
         if secrets::is_base64_line(url) {
-            notes.push((out.len(), Note::Base64(n)));
+            let failure = Failure {
+                message: "is not a URL but base64 text, perhaps part of a key (not shown)".into(),
+                hint: None,
+                kind: "base64_line",
+            };
+            // The line itself is never shown, not even in JSON.
+            self.fail(Some(n), n, "(not shown)", failure, out, notes);
             return true;
         }
-        !url.is_empty() && !self.sign_one(Some(n), url, out, notes)
+        if url.is_empty() {
+            if self.aligned {
+                match self.format {
+                    Format::Json => {
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            serde_json::json!({
+                                "schema_version": 1,
+                                "line": n,
+                                "input": "",
+                                "skipped": "blank line",
+                            })
+                        );
+                    }
+                    Format::Text => out.push(b'\n'),
+                }
+            }
+            return false;
+        }
+        !self.sign_one(Some(n), n, url, out, notes)
     }
 }
 
@@ -322,7 +455,7 @@ impl Reporter {
             } else {
                 ("URLs", "have")
             };
-            common::warn(&format!(
+            common::print_warning(&format!(
                 "{} more {urls} {have} the same kind of warning as {first} (each kind is shown once)",
                 w.repeats
             ));
@@ -358,7 +491,7 @@ impl Reporter {
                 match self.warnings.iter_mut().find(|w| w.kind == kind) {
                     Some(shown) => shown.repeats += 1,
                     None => {
-                        common::warn(&format!("{}{warning}", where_(n)));
+                        common::print_warning(&format!("{}{warning}", where_(n)));
                         self.warnings.push(ShownWarning {
                             kind,
                             first_line: n,
@@ -367,26 +500,16 @@ impl Reporter {
                     }
                 }
             }
-            Note::Failed(n, e) => {
+            Note::Failed(n, f) => {
                 common::stderr_line(&format!(
-                    "cfsign: {}{}",
+                    "cfsign: error: {}{}",
                     where_(n),
-                    common::one_line(&e.to_string())
+                    common::one_line(&f.message)
                 ));
-                if let Some(h) = e.hint() {
+                if let Some(h) = f.hint {
                     common::stderr_line(&format!("hint: {}", common::one_line(&h)));
                 }
             }
-            Note::NotUtf8(n) => {
-                common::stderr_line(&format!("cfsign: line {n}: is not UTF-8 text"))
-            }
-            Note::Base64(n) => common::stderr_line(&format!(
-                "cfsign: line {n}: is not a URL but base64 text, perhaps part of a key (not shown)"
-            )),
-            Note::TooLong(n) => common::stderr_line(&format!(
-                "cfsign: line {n}: is longer than {LINE_LIMIT} bytes; CloudFront takes URLs of at most {} bytes",
-                cfsign::url::MAX_URL_LEN
-            )),
         }
     }
 }
@@ -538,7 +661,8 @@ fn worker_count(requested: Option<u16>) -> usize {
         } else {
             format!("using {fit}")
         };
-        common::warn(&format!(
+        // About resources, not about what is signed: --strict leaves it a warning.
+        common::print_warning(&format!(
             "--jobs {wanted}: the address-space limit (ulimit -v) leaves room for {fit} worker thread{}; {using}",
             if fit == 1 { "" } else { "s" }
         ));
@@ -888,6 +1012,8 @@ mod tests {
             signer: &signer,
             overrides: &ResponseOverrides::new(),
             format: Format::Text,
+            aligned: false,
+            strict: false,
         };
         let input: String = (0..150)
             .map(|i| format!("https://d1.net/{i}.jpg\n"))

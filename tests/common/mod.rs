@@ -93,6 +93,15 @@ pub fn cfsign_rsa() -> assert_cmd::Command {
     cmd
 }
 
+/// [`cfsign_rsa`] with `first` as the first arguments (a subcommand and its arguments).
+pub fn cfsign_rsa_after(first: &[&str]) -> assert_cmd::Command {
+    let mut cmd = cfsign();
+    cmd.args(first)
+        .args(["--private-key", &key_arg("rsa2048_pkcs1.pem")])
+        .args(["--key-pair-id", KPID, "--now", NOW]);
+    cmd
+}
+
 /// `cfsign` with the ECDSA P-256 test key (SEC1), the vectors' key pair ID and `--now`.
 pub fn cfsign_ec() -> assert_cmd::Command {
     let mut cmd = cfsign();
@@ -200,4 +209,76 @@ pub fn rebuilt_canned_policy(signed_url: &str) -> String {
         r#"{{"Statement":[{{"Resource":"{}","Condition":{{"DateLessThan":{{"AWS:EpochTime":{expires}}}}}}}]}}"#,
         &signed_url[..cut]
     )
+}
+
+/// The compiled output schema (`schema/cfsign-output.schema.json`), the index of its
+/// root (any cfsign JSON object) and of each `$defs` entry by name.
+struct OutputSchema {
+    schemas: boon::Schemas,
+    root: boon::SchemaIndex,
+    defs: std::collections::BTreeMap<String, boon::SchemaIndex>,
+}
+
+fn output_schema() -> &'static OutputSchema {
+    static SCHEMA: std::sync::OnceLock<OutputSchema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path = repo("schema/cfsign-output.schema.json");
+        let text = std::fs::read_to_string(&path).expect("schema/cfsign-output.schema.json");
+        let doc: Value = serde_json::from_str(&text).expect("the schema is JSON");
+        let loc = "file:///cfsign-output.schema.json";
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler
+            .add_resource(loc, doc.clone())
+            .expect("schema resource");
+        let root = compiler
+            .compile(loc, &mut schemas)
+            .unwrap_or_else(|e| panic!("the schema compiles: {e:#}"));
+        let defs = doc["$defs"]
+            .as_object()
+            .expect("$defs")
+            .keys()
+            .map(|name| {
+                let index = compiler
+                    .compile(&format!("{loc}#/$defs/{name}"), &mut schemas)
+                    .unwrap_or_else(|e| panic!("$defs/{name} compiles: {e:#}"));
+                (name.clone(), index)
+            })
+            .collect();
+        OutputSchema {
+            schemas,
+            root,
+            defs,
+        }
+    })
+}
+
+/// Parses one line of cfsign's JSON output and checks it against the documented schema
+/// (`schema/cfsign-output.schema.json`): every JSON object a test reads goes through here.
+pub fn json(line: &str) -> Value {
+    let v: Value = serde_json::from_str(line.trim_end_matches('\n'))
+        .unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}"));
+    let s = output_schema();
+    if let Err(e) = s.schemas.validate(&v, s.root) {
+        panic!("output does not match schema/cfsign-output.schema.json: {e:#}\n{line}");
+    }
+    v
+}
+
+/// [`json`] for each line of a `--format json` output.
+pub fn json_lines(text: &str) -> Vec<Value> {
+    text.lines().map(json).collect()
+}
+
+/// Checks `v` against one object kind of the schema (`sign_url`, `sign_failure`,
+/// `sign_skipped`, `cookies`, `verify`, `inspect`).
+pub fn assert_schema_kind(v: &Value, kind: &str) {
+    let s = output_schema();
+    let index = *s
+        .defs
+        .get(kind)
+        .unwrap_or_else(|| panic!("no $defs/{kind}"));
+    if let Err(e) = s.schemas.validate(v, index) {
+        panic!("not a {kind} object: {e:#}\n{v}");
+    }
 }
