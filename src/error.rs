@@ -486,6 +486,10 @@ impl Error {
             Error::CookieHeader { .. } => "cookie_header",
             Error::KeyGeneration { .. } => "key_generation",
             Error::Crypto { .. } => "crypto",
+            Error::SigningKey { .. } => "signing_key",
+            Error::HashUnsupported { .. } => "hash_unsupported",
+            Error::ResponseOverride { .. } => "response_override",
+            Error::UrlHasParameter { .. } => "url_has_parameter",
         }
     }
 }
