@@ -276,7 +276,7 @@ fn messages_stand_in_input_order_when_merged() {
             [
                 "https://d1.net/1?Exp",
                 "https://d1.net/2?Exp",
-                "cfsign: error: line 3: URL ",
+                "cfsign: error: line ",
                 "hint: give the full ",
                 "https://d1.net/4?Exp",
             ],

@@ -37,8 +37,7 @@ Examples:
       --policy-resource 'https://d111111abcdef8.cloudfront.net/videos/*' \\
       --ip-address 192.0.2.0/24
   cfsign --date-less-than 2026-12-31 < urls.txt > signed.txt
-  cut -d, -f2 downloads.csv | cfsign --aligned > signed.txt
-  paste -d, downloads.csv signed.txt     # line N answers line N
+  cfsign --aligned < urls.txt > signed.txt  # line N answers line N
 
 Environment (an empty variable counts as unset):
   CFSIGN_PRIVATE_KEY_FILE        the PEM private key file (as --private-key)
