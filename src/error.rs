@@ -490,6 +490,7 @@ impl Error {
             Error::HashUnsupported { .. } => "hash_unsupported",
             Error::ResponseOverride { .. } => "response_override",
             Error::UrlHasParameter { .. } => "url_has_parameter",
+            Error::KeyEncryption { .. } => "key_encryption",
         }
     }
 }
