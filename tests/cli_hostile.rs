@@ -68,7 +68,7 @@ fn closed_stderr_panicked_on_the_second_message() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         stdout,
-        "cfsign: line 1: URL \"bad1\" has no scheme: it must start with https:// or http://\nstatus=1\n"
+        "cfsign: error: line 1: URL \"bad1\" has no scheme: it must start with https:// or http://\nstatus=1\n"
     );
 }
 
