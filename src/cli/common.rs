@@ -26,9 +26,7 @@ pub struct KeyArgs {
     /// P-256); `-` reads it from standard input [env: CFSIGN_PRIVATE_KEY_FILE]. As in the
     /// AWS CLI, file://PATH and fileb://PATH name the file PATH. Without either,
     /// CFSIGN_PRIVATE_KEY may hold the PEM text itself. Empty variables count as unset.
-    // Hyphen values are taken, so that the PEM text given by mistake ("-----BEGIN ...")
-    // reaches the check that refuses it, rather than clap's error, which would echo it.
-    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
+    #[arg(long, value_name = "PATH")]
     pub private_key: Option<PathBuf>,
 
     /// File holding the passphrase of an encrypted key (first line). Without it:
@@ -463,8 +461,9 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
         .clone()
         .or_else(|| env_value("CFSIGN_PRIVATE_KEY_FILE").map(PathBuf::from))
         .filter(|_| !key_from_stdin(args))
+        .map(key_path)
     {
-        warn_if_others_can_read(&path);
+        warn_if_others_can_read(&path)?;
     }
     let mut signer = Signer::new(key, id);
     if let Some(h) = args.hash_algorithm {
@@ -474,29 +473,25 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
 }
 
 /// A key path as the AWS CLI takes it: `file://key.pem` and `fileb://key.pem` name the
-/// file `key.pem`. The key itself given as the value is refused: it would show in `ps`.
-fn key_path(path: PathBuf) -> Result<PathBuf> {
+/// file `key.pem`. (The key text itself as the value is refused before parsing, by
+/// `secrets`.)
+fn key_path(path: PathBuf) -> PathBuf {
     let Some(text) = path.to_str() else {
-        return Ok(path);
+        return path;
     };
-    if text.trim_start().starts_with("-----BEGIN") {
-        bail!(
-            "--private-key holds the key itself; cfsign takes a key only from a file, standard input or CFSIGN_PRIVATE_KEY (an argument shows in `ps`): pass its path (key.pem or file://key.pem)"
-        );
-    }
     match text
         .strip_prefix("file://")
         .or_else(|| text.strip_prefix("fileb://"))
     {
-        Some(rest) => Ok(PathBuf::from(rest)),
-        None => Ok(path),
+        Some(rest) => PathBuf::from(rest),
+        None => path,
     }
 }
 
 fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
     let from_env_file = || env_value("CFSIGN_PRIVATE_KEY_FILE").map(PathBuf::from);
     if let Some(path) = args.private_key.clone().or_else(from_env_file) {
-        let path = key_path(path)?;
+        let path = key_path(path);
         if key_from_stdin(args) {
             let source = "standard input";
             let buf = cfsign::key::read_small(std::io::stdin(), "private key", source)?;
@@ -551,12 +546,13 @@ pub fn prompt_passphrase(prompt: &str) -> Result<Zeroizing<String>> {
 
 /// Warns, as ssh does, when a private key file can be read or changed by other users
 /// (any group or other permission bit).
-fn warn_if_others_can_read(path: &std::path::Path) {
+/// Under `--strict` this is an error, like every warning.
+fn warn_if_others_can_read(path: &std::path::Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let Ok(meta) = std::fs::metadata(path) else {
-            return;
+            return Ok(());
         };
         let mode = meta.permissions().mode() & 0o777;
         if meta.is_file() && mode & 0o077 != 0 {
@@ -564,11 +560,12 @@ fn warn_if_others_can_read(path: &std::path::Path) {
                 "private key {} is accessible by other users (mode {mode:04o}); protect it with `chmod 600 {}`",
                 path.display(),
                 path.display()
-            ));
+            ))?;
         }
     }
     #[cfg(not(unix))]
     let _ = path;
+    Ok(())
 }
 
 /// The first line of a passphrase file. Errors never show the path: a user may have typed
