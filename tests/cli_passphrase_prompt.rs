@@ -7,8 +7,8 @@ mod common;
 
 use std::process::Command;
 
-/// Runs argv[1:] on a new pty, waits (bounded) for the "Passphrase for" prompt, types
-/// `abc` and Ctrl-C, waits (bounded) for the exit and prints the ECHO flag and status.
+/// Runs argv[1:] on a new pty, waits (bounded) for the "Passphrase for" prompt and for
+/// echo to go off, types `abc` and Ctrl-C, waits (bounded) for the exit and prints the ECHO flag and status.
 const PTY_DRIVER: &str = r#"
 import os, pty, select, sys, termios, time
 argv = sys.argv[1:]
@@ -27,6 +27,10 @@ if b"Passphrase for" not in seen:
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     sys.exit("no prompt: %r" % seen)
+# Type only once the prompt has turned echo off, as a person would: rpassword prints
+# the prompt a moment before it changes the terminal mode.
+while termios.tcgetattr(master)[3] & termios.ECHO and time.time() < deadline:
+    time.sleep(0.01)
 during = termios.tcgetattr(master)[3] & termios.ECHO
 os.write(master, b"abc\x03")
 status = None

@@ -522,6 +522,8 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
 /// action ended the process with echo still off (the shell then showed nothing typed).
 /// While the prompt is up SIGINT only sets a flag: rpassword returns `Interrupted` and
 /// restores the terminal, and cfsign exits with 130, as an interrupted program does.
+/// (A Ctrl-C in the instant between the prompt being printed and echo going off is a
+/// real SIGINT from the terminal: it is caught by the same flag, and the prompt goes on.)
 pub fn prompt_passphrase(prompt: &str) -> Result<Zeroizing<String>> {
     #[cfg(unix)]
     let handler = signal_hook::flag::register(
