@@ -227,6 +227,19 @@ fn pem_on_stdin_was_echoed_line_by_line() {
             }
             refused(sub, name, &mut cmd);
         }
+        // A key file given as the cookies file: a cookie parse error quoted its lines.
+        for sub in ["verify", "inspect"] {
+            let mut cmd = cfsign();
+            cmd.args([sub, "--url", URL, "--cookies-file", &key_arg(name)]);
+            if sub == "verify" {
+                cmd.args(["--public-key", &key_arg("rsa2048_public.pem")]);
+            }
+            let e = refused("--cookies-file", name, &mut cmd);
+            assert!(
+                e.contains("holds PEM key text (not shown), not cookies"),
+                "{e}"
+            );
+        }
         // The body without its armour (`tail -n +2 key.pem`): each line is refused
         // unquoted.
         let body: String = pem(name)

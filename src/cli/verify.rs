@@ -223,6 +223,13 @@ pub fn cookie_text(header: Option<&String>, file: Option<&PathBuf>) -> Result<Op
     };
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("--cookies-file {}: is not UTF-8 text", path.display()))?;
+    if cfsign::key::looks_like_key_material(&text) {
+        // A cookie parse error would quote the key's lines.
+        anyhow::bail!(
+            "--cookies-file {} holds PEM key text (not shown), not cookies",
+            path.display()
+        );
+    }
     Ok(Some(text))
 }
 
