@@ -467,6 +467,104 @@ mod tests {
         );
     }
 
+    const ADDR: &str = "127.0.0.1:8740";
+
+    fn signer() -> crate::Signer {
+        let pem =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/private_key.pem")).unwrap();
+        crate::Signer::new(
+            crate::PrivateKey::from_pem(&pem, None, "demo").unwrap(),
+            crate::KeyPairId::new("KDEMOEXAMPLE01").unwrap(),
+        )
+    }
+
+    fn gate(signer: &crate::Signer) -> Gate {
+        Gate::new(TrustedKeys::Single {
+            key: signer.public_key(),
+            key_pair_id: Some("KDEMOEXAMPLE01".into()),
+        })
+    }
+
+    /// A GET of the signed URL's path and query, with the Host the URL names.
+    fn get(url: &str) -> Request<()> {
+        let target = url.strip_prefix(&format!("http://{ADDR}")).unwrap();
+        Request::get(target).header(HOST, ADDR).body(()).unwrap()
+    }
+
+    fn sign_with_ip(signer: &crate::Signer, path: &str, ip: &str) -> String {
+        let mut policy = crate::UrlPolicy::expires(4_000_000_000);
+        policy.condition.ip_address = Some(ip.parse().unwrap());
+        signer
+            .sign_url(&format!("http://{ADDR}{path}"), &policy)
+            .unwrap()
+            .url
+    }
+
+    #[test]
+    fn ipv6_viewer_is_refused_by_an_ip_policy() {
+        let s = signer();
+        let url = sign_with_ip(&s, "/a.jpg", "192.0.2.0/24");
+        let mut req = get(&url);
+        req.extensions_mut()
+            .insert(ClientAddr("2001:db8::1".parse().unwrap()));
+        let Decision::Deny(r) = gate(&s).check_at(&req, 1_900_000_000) else {
+            panic!("an IPv6 viewer cannot match an IPv4 policy");
+        };
+        assert_eq!(r.code, ErrorCode::AccessDenied);
+        assert!(r.reason.contains("IPv4 only"), "{}", r.reason);
+        // An IPv4-mapped address is its IPv4 address.
+        let mut req = get(&url);
+        req.extensions_mut()
+            .insert(ClientAddr("::ffff:192.0.2.9".parse().unwrap()));
+        assert!(matches!(
+            gate(&s).check_at(&req, 1_900_000_000),
+            Decision::Allow(_)
+        ));
+    }
+
+    #[test]
+    fn unknown_viewer_address_is_refused_by_an_ip_policy() {
+        let s = signer();
+        let url = sign_with_ip(&s, "/a.jpg", "192.0.2.0/24");
+        let Decision::Deny(r) = gate(&s).check_at(&get(&url), 1_900_000_000) else {
+            panic!("verify skips IpAddress without an address; the gate must not");
+        };
+        assert!(r.reason.contains("address is unknown"), "{}", r.reason);
+    }
+
+    #[test]
+    fn client_ip_header_uses_its_last_address() {
+        let s = signer();
+        let g = gate(&s).client_ip_header(HeaderName::from_static("x-forwarded-for"));
+        let mut req = get("http://127.0.0.1:8740/a");
+        req.headers_mut().insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.1, 192.0.2.7"),
+        );
+        req.extensions_mut()
+            .insert(ClientAddr("127.0.0.1".parse().unwrap()));
+        assert_eq!(g.client_ip(&req), Some("192.0.2.7".parse().unwrap()));
+    }
+
+    #[test]
+    fn signing_parameters_are_removed_byte_for_byte() {
+        let s = signer();
+        let url = s
+            .sign_url(
+                &format!("http://{ADDR}/v/a%7e~b?z=1+2&a=%7E&b="),
+                &crate::UrlPolicy::expires(4_000_000_000),
+            )
+            .unwrap()
+            .url;
+        let g = gate(&s);
+        let req = get(&url);
+        let Decision::Allow(v) = g.check_at(&req, 1_900_000_000) else {
+            panic!("a valid signed URL");
+        };
+        let uri = g.without_signing_parameters(&v, req.uri()).unwrap();
+        assert_eq!(uri.to_string(), "/v/a%7e~b?z=1+2&a=%7E&b=");
+    }
+
     #[test]
     fn path_patterns_match_like_cache_behaviors() {
         assert!(path_matches("/public/*", "/public/a/b.png"));
