@@ -550,8 +550,8 @@ impl SignedCookies {
 pub fn parse_cookie_header(header: &str) -> Result<Vec<(String, String)>> {
     let bad = |problem: String| Error::CookieHeader { problem };
     let mut text = header.trim_matches([' ', '\t', '\r', '\n']);
-    if text.len() >= 7 && text[..7].eq_ignore_ascii_case("cookie:") {
-        text = &text[7..];
+    if let Some(rest) = strip_prefix_ignore_case(text, "cookie:") {
+        text = rest;
     }
     if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\t') {
         return Err(bad(format!(
@@ -585,6 +585,14 @@ pub fn parse_cookie_header(header: &str) -> Result<Vec<(String, String)>> {
         ));
     }
     Ok(pairs)
+}
+
+/// `text` without `prefix` (ASCII, any case), or `None` when it does not start with it.
+/// Slices only at a character boundary, so non-ASCII text never panics.
+pub(crate) fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.get(..prefix.len())
+        .filter(|head| head.eq_ignore_ascii_case(prefix))
+        .map(|_| &text[prefix.len()..])
 }
 
 impl Signer {

@@ -335,7 +335,9 @@ impl Error {
             ),
             Error::UrlFragment { url, fragment } => format!(
                 "sign the URL without {fragment:?}: {:?}",
-                &url[..url.len() - fragment.len()]
+                // The fields are public: a crafted pair must not panic.
+                url.strip_suffix(fragment.as_str())
+                    .unwrap_or_else(|| url.split('#').next().unwrap_or_default())
             ),
             Error::UrlStray { fix, .. } => fix.clone(),
             Error::UrlAlreadySigned { .. } => {

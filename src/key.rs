@@ -1009,13 +1009,57 @@ fn io_reason(e: &std::io::Error) -> String {
 /// [`Error::Read`] when the file cannot be read or is larger than [`MAX_FILE_LEN`].
 pub fn read_small_file(path: &Path, what: &str) -> Result<Vec<u8>> {
     let source = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::Read {
+    let err = |reason: String| Error::Read {
         what: what.into(),
         path: source.clone(),
-        reason: io_reason(&e),
-    })?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    read_bounded(file, len.min(MAX_FILE_LEN) as usize + 1, what, &source)
+        reason,
+    };
+    // A FIFO, device or socket can block forever when opened or read (a FIFO nobody
+    // writes to): look at the file type first, and refuse all but regular files.
+    let meta = std::fs::metadata(path).map_err(|e| err(io_reason(&e)))?;
+    if let Some(kind) = not_regular(&meta) {
+        return Err(err(kind));
+    }
+    let file = std::fs::File::open(path).map_err(|e| err(io_reason(&e)))?;
+    // The name may have been replaced between the two calls.
+    let opened = file.metadata().map_err(|e| err(io_reason(&e)))?;
+    if let Some(kind) = not_regular(&opened) {
+        return Err(err(kind));
+    }
+    read_bounded(file, opened.len().min(MAX_FILE_LEN) as usize + 1, what, &source)
+}
+
+/// Why a file that is not a regular file is refused, naming its type; `None` for a
+/// regular file.
+fn not_regular(meta: &std::fs::Metadata) -> Option<String> {
+    if meta.is_file() {
+        return None;
+    }
+    let kind = if meta.is_dir() {
+        "a directory"
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let t = meta.file_type();
+            if t.is_fifo() {
+                "a named pipe (FIFO)"
+            } else if t.is_char_device() || t.is_block_device() {
+                "a device"
+            } else if t.is_socket() {
+                "a socket"
+            } else {
+                "a special file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "a special file"
+        }
+    };
+    Some(format!(
+        "it is {kind}, not a regular file; cfsign reads only regular files here (standard input is `-` where an option takes it)"
+    ))
 }
 
 /// Reads at most [`MAX_FILE_LEN`] bytes from `reader` (a file, standard input); `what`

@@ -1452,8 +1452,8 @@ pub fn parse_cookie_entries(text: &str) -> crate::Result<Vec<CookieEntry>> {
             continue;
         }
         let trimmed = line.trim();
-        if trimmed.len() >= 11 && trimmed[..11].eq_ignore_ascii_case("set-cookie:") {
-            let mut parts = trimmed[11..].split(';');
+        if let Some(header) = cookies::strip_prefix_ignore_case(trimmed, "set-cookie:") {
+            let mut parts = header.split(';');
             let first = parts.next().unwrap_or_default();
             let (mut domain, mut path, mut secure) = (None, None, false);
             let (mut max_age, mut expires) = (None, None);

@@ -151,3 +151,199 @@ fn warnings_on_every_line_were_all_kept_and_shown() {
         );
     }
 }
+
+/// A signed URL of the vectors (RSA key, expires 1767290400).
+const SIGNED_URL: &str = "https://d111111abcdef8.cloudfront.net/image.jpg?Expires=1767290400&Signature=XN2IrA8KWlaaqjkl4x5UsYkOGj3OTTnLWkSzf2yIhzNfp2CMVRMp4RuKveoUuDGNOvp9IQ4W1FnIdHosRtitNuXPGAJUNVDlvzPkuRL5y7X7qKjCzB9DiF-nppCWutRhISXl0E1E8UY6AfS-u0rh8EOMHQ7Pc6Ek-n~eh8KIiUJKRAC4qOs3poqiTgqrnoH-jCb-2vQLLgfeQwIsbh0v8N8BYp6CJxKEnZLSRu8HJ4QdfakNfup8ewGGLRI54FxyeO8BcXIbNKnDlpFE6JTPEuLu9EVwdCUSiIxvnTXgR5zJk8LCM8ftuiCrpqUfIsGZWJ4z0BJ~dJuljN0o1Da2qg__&Key-Pair-Id=K2JCJMDEHXQW5F";
+
+/// Waits for `child` at most `secs` seconds (a bound against hangs, not a timing
+/// assertion); kills it and fails the test if it is still running.
+fn wait_bounded(mut child: std::process::Child, what: &str, secs: u64) -> std::process::Output {
+    for _ in 0..secs * 20 {
+        if child.try_wait().expect("try_wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("{what}: still running after {secs} s (it blocks)");
+}
+
+// Broke: `(echo "$URL"; sleep 100) | cfsign verify - ...` read standard input to its end,
+// so it answered only when the writer closed it, though the help says "the first line".
+#[test]
+fn verify_dash_read_to_the_end_of_input() {
+    let public = key_arg("rsa2048_public.pem");
+    let commands: [(&[&str], &str); 2] = [
+        (
+            &["verify", "-", "--public-key", &public, "--at", "1767280000"],
+            "OK: CloudFront would serve this request\n",
+        ),
+        (
+            &["inspect", "-", "--now", "1767280000"],
+            "URL:            https://d111111abcdef8.cloudfront.net/image.jpg\n",
+        ),
+    ];
+    for (args, first) in commands {
+        let mut child = Command::new(bin())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdin = child.stdin.take().expect("stdin");
+        // A blank line and a byte-order mark first, then the URL; the pipe stays open.
+        std::io::Write::write_all(&mut stdin, format!("\n\u{feff}{SIGNED_URL}\n").as_bytes())
+            .expect("write");
+        let out = wait_bounded(child, args[0], 60);
+        drop(stdin);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+        assert!(stdout.starts_with(first), "{stdout}");
+    }
+}
+
+// Broke: a FIFO as --private-key, --policy-file, --passphrase-file, --public-key, a
+// --key-dir entry or --cookies-file blocked forever in open(2) when nobody wrote to it.
+#[cfg(unix)]
+#[test]
+fn fifo_as_a_key_or_policy_file_blocked_forever() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("K2JCJMDEHXQW5F.pem");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let fifo = fifo.display().to_string();
+    let dir_arg = dir.path().display().to_string();
+    let ec = key_arg("ec_p256_sec1.pem");
+    let encrypted = key_arg("rsa2048_pkcs8_encrypted.pem");
+    let public = key_arg("rsa2048_public.pem");
+    let url = "https://d1.net/a.jpg";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![url, "--private-key", &fifo, "--key-pair-id", KPID],
+            "private key",
+        ),
+        (
+            vec![
+                url,
+                "--private-key",
+                &ec,
+                "--key-pair-id",
+                KPID,
+                "--policy-file",
+                &fifo,
+            ],
+            "policy file",
+        ),
+        (
+            vec![
+                url,
+                "--private-key",
+                &encrypted,
+                "--key-pair-id",
+                KPID,
+                "--passphrase-file",
+                &fifo,
+            ],
+            "passphrase file",
+        ),
+        (
+            vec![
+                "cookies",
+                "https://d1.net/*",
+                "--private-key",
+                &fifo,
+                "--key-pair-id",
+                KPID,
+            ],
+            "private key",
+        ),
+        (
+            vec!["verify", SIGNED_URL, "--public-key", &fifo],
+            "public key",
+        ),
+        (
+            vec!["verify", SIGNED_URL, "--key-dir", &dir_arg],
+            "public key",
+        ),
+        (
+            vec![
+                "verify",
+                "--url",
+                url,
+                "--cookies-file",
+                &fifo,
+                "--public-key",
+                &public,
+            ],
+            "cookies file",
+        ),
+        (
+            vec!["inspect", "--url", url, "--cookies-file", &fifo],
+            "cookies file",
+        ),
+    ];
+    for (args, what) in cases {
+        let child = Command::new(bin())
+            .args(&args)
+            .env_remove("CFSIGN_PRIVATE_KEY_PASSPHRASE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let out = wait_bounded(child, &format!("{args:?}"), 60);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let want = format!(
+            "cannot read {what} \"{fifo}\": it is a named pipe (FIFO), not a regular file;"
+        );
+        assert!(stderr.contains(&want), "{args:?}: {stderr}");
+    }
+}
+
+// Broke: non-ASCII in cookie input panicked slicing at byte 7 or 11 (exit 101):
+// `--cookie-header 'abcdefghijé=1'`, a cookies file line `CloudFronté=1`.
+#[test]
+fn non_ascii_cookie_input_panicked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("cookies.txt");
+    std::fs::write(&file, "CloudFronté=1\n").expect("write");
+    let file = file.display().to_string();
+    let public = key_arg("rsa2048_public.pem");
+    let url = "https://d1.net/a.jpg";
+    for (cookies, name) in [
+        (vec!["--cookie-header", "abcdefghijé=1"], "abcdefghijé"),
+        (vec!["--cookie-header", "Cookie:é=1"], "é"),
+        (vec!["--cookies-file", &file], "CloudFronté"),
+    ] {
+        for command in [vec!["verify", "--public-key", &public], vec!["inspect"]] {
+            let out = Command::new(bin())
+                .args(&command)
+                .args(["--url", url])
+                .args(&cookies)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{command:?} {cookies:?}: {stderr}"
+            );
+            assert!(
+                stderr.starts_with(&format!(
+                    "cfsign: error: the cookies: Cookie header has the cookie name \"{name}\", which holds 'é'\n"
+                )),
+                "{stderr}"
+            );
+        }
+    }
+}

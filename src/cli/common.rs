@@ -23,9 +23,10 @@ pub struct KeyArgs {
     pub key_pair_id: Option<String>,
 
     /// PEM private key file (PKCS#1, PKCS#8, encrypted PKCS#8 or SEC1; RSA 2048 or ECDSA
-    /// P-256); `-` reads it from standard input [env: CFSIGN_PRIVATE_KEY_FILE]. As in the
-    /// AWS CLI, file://PATH and fileb://PATH name the file PATH. Without either,
+    /// P-256); `-` reads it from standard input, to its end [env: CFSIGN_PRIVATE_KEY_FILE].
+    /// As in the AWS CLI, file://PATH and fileb://PATH name the file PATH. Without either,
     /// CFSIGN_PRIVATE_KEY may hold the PEM text itself. Empty variables count as unset.
+    /// Only regular files are read (not FIFOs or devices).
     #[arg(long, value_name = "PATH")]
     pub private_key: Option<PathBuf>,
 

@@ -30,8 +30,9 @@ Exit status:
 /// Arguments of `cfsign inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The signed URL (`-`, or none with standard input not a terminal: the first line of
-    /// standard input). With cookies, give --url instead.
+    /// The signed URL (`-`, or none with standard input not a terminal: the first non-blank
+    /// line of standard input, answered as soon as it arrives). With cookies, give --url
+    /// instead.
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
@@ -44,8 +45,8 @@ pub struct InspectArgs {
     )]
     pub cookie_header: Option<String>,
 
-    /// Decode signed cookies from a file (`-`: standard input), in the formats
-    /// `cfsign verify` reads; needs --url.
+    /// Decode signed cookies from a file (`-`: standard input, read to its end), in the
+    /// formats `cfsign verify` reads; needs --url.
     #[arg(long, value_name = "PATH", requires = "url")]
     pub cookies_file: Option<PathBuf>,
 

@@ -1,7 +1,7 @@
 //! `cfsign verify`: would CloudFront serve this signed URL (or cookie set), and if not, why.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,8 @@ Exit status:
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The signed URL, exactly as the viewer requests it (`-`, or none with standard input
-    /// not a terminal: the first line of standard input). With cookies, give --url instead.
+    /// not a terminal: the first non-blank line of standard input, answered as soon as it
+    /// arrives). With cookies, give --url instead.
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
@@ -68,8 +69,9 @@ pub struct VerifyArgs {
     )]
     pub cookie_header: Option<String>,
 
-    /// Verify signed cookies from a file (`-`: standard input): Set-Cookie lines, a Cookie
-    /// header, JSON with a "cookies" object, or a Netscape cookie jar; needs --url.
+    /// Verify signed cookies from a file (`-`: standard input, read to its end): Set-Cookie
+    /// lines, a Cookie header, JSON with a "cookies" object, or a Netscape cookie jar;
+    /// needs --url.
     #[arg(long, value_name = "PATH", requires = "url", help_heading = "Cookies")]
     pub cookies_file: Option<PathBuf>,
 
@@ -276,17 +278,44 @@ pub fn url_from_stdin(
     if stdin_for_cookies {
         bail!("SIGNED_URL - and --cookies-file - cannot both read standard input");
     }
-    let bytes = cfsign::key::read_small(
-        super::secrets::NoKeyText::new(std::io::stdin(), "a signed URL"),
-        "signed URL",
-        "standard input",
-    )?;
-    let text = String::from_utf8_lossy(&bytes);
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty());
-    match line {
-        Some(l) => Ok(Some(l.trim_start_matches('\u{feff}').to_string())),
+    let input = std::io::BufReader::new(super::secrets::NoKeyText::new(
+        std::io::stdin(),
+        "a signed URL",
+    ));
+    match first_line(input)? {
+        Some(url) => Ok(Some(url)),
         None if implicit => Ok(None),
         None => bail!("SIGNED_URL -: standard input holds no URL"),
+    }
+}
+
+/// The first non-blank line of `input` (trimmed, without a byte-order mark), read line by
+/// line: the answer comes as soon as that line arrives, whatever follows it or however
+/// long the writer keeps the input open; `None` when the input ends first. At most
+/// [`cfsign::key::MAX_FILE_LEN`] bytes are read looking for it.
+fn first_line(mut input: impl BufRead) -> Result<Option<String>> {
+    let mut budget = cfsign::key::MAX_FILE_LEN;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = std::io::Read::take(&mut input, budget)
+            .read_until(b'\n', &mut line)
+            .context("cannot read the signed URL from standard input")?;
+        if n == 0 {
+            if budget == 0 {
+                bail!(
+                    "SIGNED_URL -: no URL in the first {} KiB of standard input",
+                    cfsign::key::MAX_FILE_LEN / 1024
+                );
+            }
+            return Ok(None);
+        }
+        budget -= n as u64;
+        let text = String::from_utf8_lossy(&line);
+        let url = text.trim().trim_start_matches('\u{feff}').trim();
+        if !url.is_empty() {
+            return Ok(Some(url.to_string()));
+        }
     }
 }
 
