@@ -130,9 +130,10 @@ proptest! {
             Ok(c) => { let _ = (c.to_set_cookie_headers(), c.to_cookie_header(), c.to_json(), c.to_netscape()); }
             Err(e) => show(&e),
         }
-        if let Ok(o) = cfsign::response::ResponseOverrides::new().download_as(&t).and_then(|o| o.content_type(&t)) {
-            if let Err(e) = o.apply(&s) { show(&e) }
-        }
+        let overrides = cfsign::response::ResponseOverrides::new()
+            .download_as(&t)
+            .and_then(|o| o.content_type(&t));
+        if let Err(e) = overrides.and_then(|o| o.apply(&s).map(|_| ())) { show(&e) }
         let _ = cfsign::response::encode_query_value(&s);
         if let Err(e) = cfsign::response::attachment(&s) { show(&e) }
     }
