@@ -1026,7 +1026,12 @@ pub fn read_small_file(path: &Path, what: &str) -> Result<Vec<u8>> {
     if let Some(kind) = not_regular(&opened) {
         return Err(err(kind));
     }
-    read_bounded(file, opened.len().min(MAX_FILE_LEN) as usize + 1, what, &source)
+    read_bounded(
+        file,
+        opened.len().min(MAX_FILE_LEN) as usize + 1,
+        what,
+        &source,
+    )
 }
 
 /// Why a file that is not a regular file is refused, naming its type; `None` for a
