@@ -249,9 +249,9 @@ async fn serve(
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("the listening address")?;
     if !addr.ip().is_loopback() {
-        eprintln!(
-            "cfsign: warning: listening on {addr}, which is not a loopback address: other machines can reach it"
-        );
+        super::common::warn(&format!(
+            "listening on {addr}, which is not a loopback address: other machines can reach it"
+        ));
     }
     let what = match &content {
         Content::Dir(root) => format!("the folder {}", root.display()),
@@ -322,10 +322,11 @@ async fn access_log(req: Request, next: Next) -> Response {
         (None, Some(Note(n))) => ("-", n.clone()),
         (None, None) => ("-", "-".to_string()),
     };
-    eprintln!(
+    // Not eprintln!: a closed stderr must not panic the request.
+    super::common::stderr_line(&format!(
         "{method} {path} {} {code} {reason}",
         response.status().as_u16()
-    );
+    ));
     response
 }
 
