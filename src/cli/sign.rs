@@ -700,23 +700,22 @@ fn workers_that_fit(room: u64, cpus: usize) -> usize {
 /// Bytes of address space left under the soft `RLIMIT_AS` (`ulimit -v`), or `None` when
 /// there is no limit or it cannot be read (Linux `/proc` only).
 fn address_space_room() -> Option<u64> {
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let limit: u64 = limits
-        .lines()
-        .find_map(|l| l.strip_prefix("Max address space"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let used_kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmSize:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
+    let limit = proc_number("/proc/self/limits", "Max address space")?;
+    let used_kib = proc_number("/proc/self/status", "VmSize:")?;
     Some(limit.saturating_sub(used_kib * 1024))
+}
+
+/// The number that follows `label` on its line of the `/proc` file `path` (`None` when
+/// the file, the line or the number is missing, as for `unlimited`).
+fn proc_number(path: &str, label: &str) -> Option<u64> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(label))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Stack of each pipeline thread: signing needs little (big numbers live on the heap), and
