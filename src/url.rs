@@ -52,6 +52,12 @@ pub enum Warning {
         /// The form browsers send.
         sent: String,
     },
+    /// The URL names a port other than 80 and 443: CloudFront takes viewer requests only
+    /// on port 80 (HTTP) and 443 (HTTPS), so the request never reaches it.
+    OtherPort {
+        /// The port.
+        port: u32,
+    },
     /// Signed cookies with `Secure` for an `http://` resource: clients send `Secure`
     /// cookies only over HTTPS (RFC 6265 section 5.4), so CloudFront never receives them
     /// on the `http://` requests the resource names.
@@ -90,6 +96,10 @@ impl fmt::Display for Warning {
                     Some(r) => format!("{r:?}"),
                     None => "(none: the policy has no Resource)".into(),
                 }
+            ),
+            Warning::OtherPort { port } => write!(
+                f,
+                "the URL names port {port}, but CloudFront accepts requests only on port 80 (http) and 443 (https): sign the URL your viewers request from CloudFront"
             ),
             Warning::SecureCookieOverHttp => f.write_str(
                 "the cookies are Secure but the resource is http://: clients send Secure cookies only over https, so CloudFront would not receive them on http:// requests; sign an https:// resource, or use --no-secure for plain HTTP",
@@ -204,7 +214,7 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
             "has user info (user:password@) before the host; clients strip it before sending, and it would be copied into the signed URL",
         ));
     }
-    let (host, port) = split_port(authority).map_err(|p| form(&p))?;
+    let (host, _) = split_port(authority).map_err(|p| form(&p))?;
     if host.is_empty() {
         return Err(form("has no host after the scheme"));
     }
@@ -224,8 +234,13 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
     if is_s3_host(&bare_host) {
         warnings.push(Warning::S3Endpoint { host: bare_host });
     }
-    if let Some(w) = client_form(url, scheme, host, port) {
-        warnings.push(w);
+    if let Some(sent) = sent_form(url) {
+        if !sent.changes.is_empty() {
+            warnings.push(sent.warning());
+        }
+        if let Some(port) = sent.other_port {
+            warnings.push(Warning::OtherPort { port });
+        }
     }
     if let Some(sent) = browser_form(url) {
         warnings.push(Warning::BrowserForm { sent });
@@ -266,46 +281,209 @@ fn split_port(authority: &str) -> std::result::Result<(&str, Option<&str>), Stri
     Ok((host, port))
 }
 
-/// The form browsers and curl send when it differs from `url`: host in lower case, the
-/// scheme's default port dropped, `.` and `..` path segments resolved, `/` for an empty
-/// path (RFC 3986 normalisation that every client applies).
-fn client_form(url: &str, scheme: &str, host: &str, port: Option<&str>) -> Option<Warning> {
-    let mut changes = Vec::new();
-    let lower = host.to_ascii_lowercase();
-    if lower != host {
-        changes.push("host in lower case");
+/// The form a client sends for a URL, when it differs from the URL as written, and what
+/// the client changed.
+///
+/// CloudFront checks a signature against the request it receives (the canned policy is
+/// rebuilt from it \[R2\]), and clients normalise a URL before sending it: the WHATWG URL
+/// standard (browsers) and RFC 3986 section 6 (curl and HTTP libraries) agree on what is
+/// done here. The scheme and host are lower-cased; user info is never sent; the host is
+/// percent-decoded and a numeric host (`0x7f.1`, `010.0.0.1`) is read as the IPv4 address
+/// it names; the scheme's default port is dropped and leading zeros of a port go; `.` and
+/// `..` path segments are resolved, `%2e` counting as a dot; an empty path becomes `/`;
+/// raw spaces, control characters, non-ASCII, `"` and `\` are percent-encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentForm {
+    /// The URL as the client sends it.
+    pub url: String,
+    /// What the client changed, in words, joined with `, `.
+    pub changes: String,
+    /// The port the request goes to when it is not 80 or 443 (CloudFront listens only on
+    /// those).
+    pub other_port: Option<u32>,
+}
+
+impl SentForm {
+    /// The [`Warning::ClientForm`] saying what clients send.
+    pub fn warning(&self) -> Warning {
+        Warning::ClientForm {
+            sent: self.url.clone(),
+            changes: self.changes.clone(),
+        }
     }
-    let default_port = matches!(
-        (scheme, port),
-        ("https", Some("443")) | ("http", Some("80"))
-    );
-    if default_port {
-        changes.push("default port dropped");
+}
+
+/// The form a client sends for `url` (a URL without its `#fragment`), see [`SentForm`];
+/// `None` when the URL has no `scheme://`. `changes` is empty when the client sends the
+/// URL as written.
+pub fn sent_form(url: &str) -> Option<SentForm> {
+    let (scheme, rest) = url.split_once("://")?;
+    let mut changes: Vec<String> = Vec::new();
+    let lower_scheme = scheme.to_ascii_lowercase();
+    if lower_scheme != scheme {
+        changes.push("scheme in lower case".into());
     }
-    let after_authority = &url[scheme.len() + 3 + host.len() + port.map_or(0, |p| p.len() + 1)..];
-    let (path, query) = match after_authority.find('?') {
-        Some(i) => after_authority.split_at(i),
-        None => (after_authority, ""),
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (mut authority, after) = rest.split_at(end);
+    if let Some(i) = authority.rfind('@') {
+        authority = &authority[i + 1..];
+        changes.push("user info removed".into());
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.find(']') {
+            Some(e) => (&authority[..e + 2], v6[e + 1..].strip_prefix(':')),
+            None => (authority, None),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    let mut host = host.to_string();
+    if host.contains('%') {
+        let decoded = percent_decode(&host);
+        if decoded != host
+            && decoded.is_ascii()
+            && !decoded.contains(['%', '/', '?', '#', '@', ':'])
+        {
+            host = decoded;
+            changes.push("percent-escapes in the host decoded".into());
+        }
+    }
+    if host.to_ascii_lowercase() != host {
+        host = host.to_ascii_lowercase();
+        changes.push("host in lower case".into());
+    }
+    if let Some(ip) = numeric_host(&host)
+        && ip.to_string() != host
+    {
+        host = ip.to_string();
+        changes.push(format!("host read as the IPv4 address {host}"));
+    }
+    let default = match lower_scheme.as_str() {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    };
+    let mut port_text = String::new();
+    let mut other_port = None;
+    match port {
+        Some("") => changes.push("empty port dropped".into()),
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 10 => {
+            let n: u32 = p.parse().unwrap_or(u32::MAX);
+            if Some(n) == default {
+                changes.push("default port dropped".into());
+            } else {
+                if n.to_string() != p {
+                    changes.push("leading zeros of the port dropped".into());
+                }
+                port_text = format!(":{n}");
+            }
+            if n != 80 && n != 443 {
+                other_port = Some(n);
+            }
+        }
+        Some(p) => port_text = format!(":{p}"),
+        None => {}
+    }
+    let (path, query) = match after.find('?') {
+        Some(i) => after.split_at(i),
+        None => (after, ""),
     };
     let mut new_path = remove_dot_segments(path);
     if new_path != path {
-        changes.push("'.' and '..' segments resolved");
+        changes.push(if path.to_ascii_lowercase().contains("%2e") {
+            "'.' and '..' segments resolved (%2e is a dot)".into()
+        } else {
+            "'.' and '..' segments resolved".into()
+        });
     }
     if new_path.is_empty() {
         new_path = "/".into();
-        changes.push("'/' added as the path");
+        changes.push("'/' added as the path".into());
     }
-    if changes.is_empty() {
+    let mut tail = format!("{new_path}{query}");
+    if first_bad_char(&tail).is_some() {
+        tail = percent_encode_bad(&tail);
+        changes.push("raw characters percent-encoded".into());
+    }
+    Some(SentForm {
+        url: format!("{lower_scheme}://{host}{port_text}{tail}"),
+        changes: changes.join(", "),
+        other_port,
+    })
+}
+
+/// Decodes `%XX` escapes (invalid ones stay as written); non-UTF-8 results are lossy.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|&c| hex(c)),
+                b.get(i + 2).and_then(|&c| hex(c)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The IPv4 address a host names when its last label is a number, as the WHATWG URL
+/// standard's IPv4 parser reads it (browsers): up to four parts, each decimal, octal
+/// (leading `0`) or hex (`0x`), the last filling the remaining bytes (`0x7f.1` is
+/// 127.0.0.1). `None` for a host name, or a numeric host no browser accepts.
+fn numeric_host(host: &str) -> Option<std::net::Ipv4Addr> {
+    let mut parts: Vec<&str> = host.split('.').collect();
+    if parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    let last = parts.last()?;
+    let hex_last = last
+        .strip_prefix("0x")
+        .or_else(|| last.strip_prefix("0X"))
+        .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if last.is_empty() || !(last.bytes().all(|b| b.is_ascii_digit()) || hex_last) {
         return None;
     }
-    let port = match port {
-        Some(p) if !default_port => format!(":{p}"),
-        _ => String::new(),
-    };
-    Some(Warning::ClientForm {
-        sent: format!("{scheme}://{lower}{port}{new_path}{query}"),
-        changes: changes.join(", "),
-    })
+    if parts.len() > 4 {
+        return None;
+    }
+    let numbers: Vec<u64> = parts
+        .iter()
+        .map(|p| {
+            let (digits, radix) = match p.strip_prefix("0x").or(p.strip_prefix("0X")) {
+                Some(h) => (h, 16),
+                None if p.len() > 1 && p.starts_with('0') => (&p[1..], 8),
+                None => (*p, 10),
+            };
+            match (p.is_empty(), digits.is_empty()) {
+                (true, _) => None,
+                // `0x` alone is zero.
+                (false, true) => Some(0),
+                (false, false) => u64::from_str_radix(digits, radix)
+                    .ok()
+                    .filter(|n| *n < 1 << 32),
+            }
+        })
+        .collect::<Option<_>>()?;
+    let (last, init) = numbers.split_last()?;
+    if init.iter().any(|&n| n > 255) || *last >= 1u64 << (8 * (5 - numbers.len())) {
+        return None;
+    }
+    let mut value = *last;
+    for (i, n) in init.iter().enumerate() {
+        value += n << (8 * (3 - i));
+    }
+    u32::try_from(value).ok().map(std::net::Ipv4Addr::from)
 }
 
 /// The URL as browsers send it, when they percent-encode something it holds raw (the
@@ -332,31 +510,42 @@ fn browser_form(url: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// RFC 3986 section 5.2.4, on a path that starts with `/` (or is empty).
+/// RFC 3986 section 5.2.4, on a path that starts with `/` (or is empty); a segment of
+/// `%2e` (any case) counts as `.` and `.%2e`, `%2e.`, `%2e%2e` as `..`, as the WHATWG URL
+/// standard reads them.
 fn remove_dot_segments(path: &str) -> String {
-    if !path.split('/').any(|seg| seg == "." || seg == "..") {
+    if !path.split('/').any(|seg| dot_segment(seg).is_some()) {
         return path.to_string();
     }
     let mut out: Vec<&str> = Vec::new();
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     for (i, seg) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
-        match *seg {
-            "." => {
+        match dot_segment(seg) {
+            Some(1) => {
                 if last {
                     out.push("");
                 }
             }
-            ".." => {
+            Some(_) => {
                 out.pop();
                 if last {
                     out.push("");
                 }
             }
-            s => out.push(s),
+            None => out.push(seg),
         }
     }
     format!("/{}", out.join("/"))
+}
+
+/// 1 for a `.` segment, 2 for `..`, with `%2e` (any case) as a dot.
+fn dot_segment(seg: &str) -> Option<u8> {
+    match seg.to_ascii_lowercase().as_str() {
+        "." | "%2e" => Some(1),
+        ".." | ".%2e" | "%2e." | "%2e%2e" => Some(2),
+        _ => None,
+    }
 }
 
 /// Whether `host` (lower case) is an S3 endpoint, which ignores CloudFront signatures.
@@ -663,8 +852,14 @@ mod tests {
             let e = check_url(url).unwrap_err().to_string();
             assert!(e.contains(needle), "{url}: {e}");
         }
-        assert!(check_url("https://[::1]:8443/a").unwrap().is_empty());
-        assert!(check_url("https://d1.net:8443/a").unwrap().is_empty());
+        assert_eq!(
+            check_url("https://[::1]:8443/a").unwrap(),
+            vec![Warning::OtherPort { port: 8443 }]
+        );
+        assert_eq!(
+            check_url("https://d1.net:8443/a").unwrap(),
+            vec![Warning::OtherPort { port: 8443 }]
+        );
     }
 
     /// Regression: URLs that clients normalise before sending were signed silently, so
@@ -686,11 +881,118 @@ mod tests {
                 "{url}: {w:?}"
             );
         }
-        assert!(
-            check_url("https://d1.net:8443/a/b.c/..d")
-                .unwrap()
-                .is_empty()
+        assert!(check_url("https://d1.net/a/b.c/..d").unwrap().is_empty());
+    }
+
+    /// Regression (issue 10.4): forms browsers normalise were signed silently: a
+    /// percent-encoded host, a numeric host, a port with leading zeros, `%2e%2e`
+    /// segments; and ports CloudFront does not listen on.
+    #[test]
+    fn forms_browsers_normalise_were_signed_silently() {
+        for (url, sent, changes) in [
+            (
+                "https://d%31.net/a",
+                "https://d1.net/a",
+                "percent-escapes in the host decoded",
+            ),
+            (
+                "https://0x7f.1/a",
+                "https://127.0.0.1/a",
+                "host read as the IPv4 address 127.0.0.1",
+            ),
+            (
+                "https://010.0.0.1/a",
+                "https://8.0.0.1/a",
+                "host read as the IPv4 address 8.0.0.1",
+            ),
+            (
+                "https://3232235777/a",
+                "https://192.168.1.1/a",
+                "host read as the IPv4 address 192.168.1.1",
+            ),
+            (
+                "http://d1.net:080/a",
+                "http://d1.net/a",
+                "default port dropped",
+            ),
+            (
+                "https://d1.net:0443/a",
+                "https://d1.net/a",
+                "default port dropped",
+            ),
+            (
+                "https://d1.net/a/%2e%2e/b",
+                "https://d1.net/b",
+                "'.' and '..' segments resolved (%2e is a dot)",
+            ),
+            (
+                "https://d1.net/a/.%2E/b/%2e/c",
+                "https://d1.net/b/c",
+                "'.' and '..' segments resolved (%2e is a dot)",
+            ),
+        ] {
+            let w = check_url(url).unwrap();
+            assert_eq!(
+                w,
+                vec![Warning::ClientForm {
+                    sent: sent.into(),
+                    changes: changes.into()
+                }],
+                "{url}"
+            );
+        }
+        let w = check_url("https://d1.net:08443/a").unwrap();
+        assert_eq!(
+            w,
+            vec![
+                Warning::ClientForm {
+                    sent: "https://d1.net:8443/a".into(),
+                    changes: "leading zeros of the port dropped".into()
+                },
+                Warning::OtherPort { port: 8443 }
+            ]
         );
+        assert!(
+            w[1].to_string()
+                .contains("only on port 80 (http) and 443 (https)")
+        );
+        // Host names that end in a letter, and plain dotted addresses, are left alone.
+        for url in [
+            "https://d1.net/a",
+            "https://192.0.2.1/a",
+            "https://a.0x/a",
+            "https://1.2.3.4.5/a",
+        ] {
+            let w = check_url(url).unwrap();
+            assert!(
+                !w.iter().any(|w| matches!(w, Warning::ClientForm { .. })),
+                "{url}: {w:?}"
+            );
+        }
+        assert_eq!(
+            numeric_host("0x7f.1"),
+            Some(std::net::Ipv4Addr::new(127, 0, 0, 1))
+        );
+        assert_eq!(numeric_host("256.1.1.1"), None);
+        assert_eq!(numeric_host("1.2.3.4.5"), None);
+        assert_eq!(numeric_host("d1.net"), None);
+    }
+
+    /// What clients send for the forms signing refuses (verify answers for this form).
+    #[test]
+    fn sent_form_of_refused_urls() {
+        for (url, sent) in [
+            ("HTTPS://D1.net/a", "https://d1.net/a"),
+            ("https://user:pw@d1.net/a", "https://d1.net/a"),
+            ("https://d1.net/my file.jpg", "https://d1.net/my%20file.jpg"),
+            ("https://d1.net/café", "https://d1.net/caf%C3%A9"),
+            ("https://d1.net?x=1", "https://d1.net/?x=1"),
+            ("https://d1.net:443/a/../b", "https://d1.net/b"),
+        ] {
+            assert_eq!(sent_form(url).unwrap().url, sent, "{url}");
+        }
+        assert_eq!(sent_form("https://d1.net/a").unwrap().changes, "");
+        assert_eq!(sent_form("no-scheme"), None);
     }
 
     /// Regression: `<>{}` and a `'` in the query were signed silently, though browsers

@@ -1101,13 +1101,48 @@ pub(crate) fn canonical_expires(e: &str) -> Result<i64, &'static str> {
 /// assert_eq!(verify_url(&signed.url, &keys, ctx).verdict, Verdict::Serve);
 /// ```
 pub fn verify_url(signed_url: &str, keys: &TrustedKeys, ctx: RequestContext) -> Verification {
-    Check {
-        split: split_signed_url(signed_url),
+    let (request, client_notes) = as_sent(signed_url);
+    let mut v = Check {
+        split: split_signed_url(&request),
         keys,
         ctx,
         url_diagnoses: true,
     }
-    .run()
+    .run();
+    v.notes.splice(0..0, client_notes);
+    v
+}
+
+/// The URL as the client sends it, with the notes that say so: the same rules as signing
+/// ([`url::sent_form`], [`url::check_url`]'s warnings). A client normalises the URL before
+/// sending it (lower-case host, no default port, `.`/`..` resolved, raw spaces encoded,
+/// user info dropped, ...) and CloudFront checks the signature against what it receives,
+/// so the verdict is that form's. The fragment is kept for [`split_signed_url`] to note.
+fn as_sent(url: &str) -> (String, Vec<String>) {
+    let (body, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
+    let mut notes = Vec::new();
+    let Some(sent) = url::sent_form(body) else {
+        return (url.to_string(), notes);
+    };
+    let request = if sent.changes.is_empty() {
+        url.to_string()
+    } else {
+        // The note shows the URL without its signing parameters, as signing does.
+        let base = split_signed_url(body).base;
+        let shown = url::sent_form(&base).map_or(sent.url.clone(), |s| s.url);
+        notes.push(
+            url::Warning::ClientForm {
+                sent: shown,
+                changes: sent.changes.clone(),
+            }
+            .to_string(),
+        );
+        format!("{}{fragment}", sent.url)
+    };
+    if let Some(port) = sent.other_port {
+        notes.push(url::Warning::OtherPort { port }.to_string());
+    }
+    (request, notes)
 }
 
 /// Verifies signed cookies (name, value pairs; names are case-sensitive \[R17\]) for a
@@ -1138,11 +1173,13 @@ pub fn verify_cookies(
         return v;
     }
     let values = values_from_cookies(cookies);
+    let (url, client_notes) = as_sent(url);
+    let url = url.as_str();
     let (base, fragment) = match url.find('#') {
         Some(i) => (url[..i].to_string(), Some(url[i..].to_string())),
         None => (url.to_string(), None),
     };
-    Check {
+    let mut v = Check {
         split: SplitUrl {
             base_without_appended: base.clone(),
             base,
@@ -1154,7 +1191,9 @@ pub fn verify_cookies(
         ctx,
         url_diagnoses: false,
     }
-    .run()
+    .run();
+    v.notes.splice(0..0, client_notes);
+    v
 }
 
 /// The signing values among cookies (the first of each name wins).
@@ -1787,6 +1826,110 @@ mod tests {
                     signed_url: "https://d1.net/a%20b.jpg".into(),
                 })
             }
+        );
+    }
+
+    /// Regression (issue 10.4): verify said OK for URLs a client sends in another form
+    /// (and 403 for the ones it sends as signed), while signing refuses or warns about
+    /// them. It now answers for the form the client sends and says so, in the words
+    /// signing uses.
+    #[test]
+    fn verify_answered_for_the_url_as_written_not_as_sent() {
+        let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
+        let keys = TrustedKeys::Single {
+            key: signer.public_key(),
+            key_pair_id: Some("K1".into()),
+        };
+        let sign = |url: &str| {
+            signer
+                .sign_url(url, &crate::UrlPolicy::expires(1_767_290_400))
+                .unwrap()
+                .url
+        };
+        for (written, sent, changes) in [
+            ("https://D1.net/a", "https://d1.net/a", "host in lower case"),
+            (
+                "HTTPS://d1.net/a",
+                "https://d1.net/a",
+                "scheme in lower case",
+            ),
+            (
+                "https://d1.net:443/a",
+                "https://d1.net/a",
+                "default port dropped",
+            ),
+            (
+                "http://d1.net:080/a",
+                "http://d1.net/a",
+                "default port dropped",
+            ),
+            (
+                "https://d1.net/x/../a",
+                "https://d1.net/a",
+                "'.' and '..' segments resolved",
+            ),
+            (
+                "https://d1.net/x/%2E%2e/a",
+                "https://d1.net/a",
+                "'.' and '..' segments resolved (%2e is a dot)",
+            ),
+            (
+                "https://user:pw@d1.net/a",
+                "https://d1.net/a",
+                "user info removed",
+            ),
+            (
+                "https://d1.net/my file.jpg",
+                "https://d1.net/my%20file.jpg",
+                "raw characters percent-encoded",
+            ),
+            (
+                "https://d1.net/é",
+                "https://d1.net/%C3%A9",
+                "raw characters percent-encoded",
+            ),
+            (
+                "https://d1.net?x=1",
+                "https://d1.net/?x=1",
+                "'/' added as the path",
+            ),
+            (
+                "https://d%31.net/a",
+                "https://d1.net/a",
+                "percent-escapes in the host decoded",
+            ),
+            (
+                "https://0x7f.1/a",
+                "https://127.0.0.1/a",
+                "host read as the IPv4 address 127.0.0.1",
+            ),
+        ] {
+            let note = format!(
+                "clients request this URL as {sent} ({changes}), and CloudFront checks the signature against that form: sign it instead"
+            );
+            // Signed in the form the client sends: served, with the note.
+            let as_written = sign(sent).replacen(sent, written, 1);
+            let v = verify_url(&as_written, &keys, CTX);
+            assert_eq!(v.verdict, Verdict::Serve, "{written}");
+            assert_eq!(v.notes, vec![note.clone()], "{written}");
+            assert_eq!(v.url, sent, "{written}");
+            // Signed as written (signing warns, or a verbatim signer): refused, same note.
+            if crate::url::check_url(written).is_ok() {
+                let v = verify_url(&sign(written), &keys, CTX);
+                assert_eq!(
+                    v.verdict,
+                    Verdict::Refuse(Reason::SignatureMismatch { diagnosis: None }),
+                    "{written}"
+                );
+                assert_eq!(v.notes, vec![note], "{written}");
+            }
+        }
+        // A port CloudFront does not listen on: noted, the verdict unchanged.
+        let v = verify_url(&sign("https://d1.net:8443/a"), &keys, CTX);
+        assert_eq!(v.verdict, Verdict::Serve);
+        assert_eq!(
+            v.notes,
+            vec![crate::url::Warning::OtherPort { port: 8443 }.to_string()]
         );
     }
 

@@ -111,6 +111,14 @@ fn every_valid_url_vector_verifies_with_its_public_key() {
             cmd.args(["--at", &at.to_string(), "--client-ip", "192.0.2.10"]);
             let out = cmd.output().expect("run");
             let stdout = String::from_utf8_lossy(&out.stdout);
+            if c["id"] == "rsa-canned-host-only" {
+                // Signed verbatim without a path, but every client requests `/` and
+                // CloudFront checks that form (issue 10.4): refused, with the reason.
+                assert_eq!(out.status.code(), Some(1), "{stdout}");
+                assert!(stdout.contains("note:           clients request this URL as https://d111111abcdef8.cloudfront.net/ ('/' added as the path), and CloudFront checks the signature against that form"), "{stdout}");
+                checked += 1;
+                continue;
+            }
             assert_eq!(out.status.code(), Some(0), "{}: {stdout}", c["id"]);
             assert_eq!(
                 first_line(&stdout),
@@ -1032,6 +1040,7 @@ fn dash_reads_the_signed_url_from_stdin() {
 /// Signs cookies for `*://d111111abcdef8.cloudfront.net/videos/*` with cfsign and returns
 /// them in `format`, with `extra` cookie options.
 fn any_scheme_cookies(format: &str, extra: &[&str]) -> String {
+    common::protect_test_keys();
     let out = cfsign()
         .args(["cookies", "*://d111111abcdef8.cloudfront.net/videos/*"])
         .args(["--private-key", "tests/data/keys/rsa2048_pkcs1.pem"])
@@ -1103,6 +1112,7 @@ fn cookies_a_client_would_not_send_were_served() {
 // clients never send them with the http:// requests the resource names.
 #[test]
 fn secure_cookies_for_an_http_resource_were_signed_silently() {
+    common::protect_test_keys();
     let out = cfsign()
         .args(["cookies", "http://d111111abcdef8.cloudfront.net/videos/*"])
         .args(["--private-key", "tests/data/keys/rsa2048_pkcs1.pem"])
@@ -1125,4 +1135,43 @@ fn secure_cookies_for_an_http_resource_were_signed_silently() {
         .output()
         .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+// Broke (issue 10.4): a URL signed as written in a form clients rewrite was verified OK,
+// while signing warned that CloudFront would compare the form the client sends. verify now
+// says so in the same words and answers for that form.
+#[test]
+fn verify_ok_for_a_form_clients_rewrite() {
+    let written = "https://D111111ABCDEF8.cloudfront.net:443/a.jpg";
+    common::protect_test_keys();
+    let out = cfsign()
+        .arg(written)
+        .args(["--private-key", "tests/data/keys/rsa2048_pkcs1.pem"])
+        .args(["--key-pair-id", ID, "--date-less-than", "1767290400"])
+        .args(["--now", "2025-12-01T00:00:00Z"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let warning = String::from_utf8(out.stderr).expect("utf8");
+    let signed = String::from_utf8(out.stdout).expect("utf8");
+    let text = "clients request this URL as https://d111111abcdef8.cloudfront.net/a.jpg (host in lower case, default port dropped), and CloudFront checks the signature against that form: sign it instead";
+    assert_eq!(warning, format!("cfsign: warning: {text}\n"));
+    let (code, stdout, _) = verify(signed.trim(), &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(
+        first_line(&stdout),
+        "403 AccessDenied: the signature does not match the policy"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == format!("note:           {text}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "URL requested:  https://d111111abcdef8.cloudfront.net/a.jpg"),
+        "{stdout}"
+    );
 }
