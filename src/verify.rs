@@ -607,7 +607,8 @@ pub(crate) struct SigningValues {
     pub(crate) key_pair_id: Option<String>,
     pub(crate) hash_algorithm: Option<String>,
     /// Names given more than once, as written (`Signature`, `CloudFront-Signature`), each
-    /// once, in order of their second appearance. The first value of each name is used.
+    /// once, in order of their second appearance. The first value of each name is kept
+    /// (for `inspect`); `verify` refuses the request.
     pub(crate) duplicates: Vec<String>,
 }
 

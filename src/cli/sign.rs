@@ -39,8 +39,10 @@ pub struct SignArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
 
-    /// The policy's Resource, may hold * and ? wildcards: the signature then covers every
-    /// matching URL. The URL must match it.
+    /// The policy's Resource: begins with http://, https:// or *, and may hold * (any
+    /// characters) and ? (one character) anywhere, matched against the whole URL as one
+    /// string ('*game_download.zip*', 'https://*/game_download.zip'). The signature then
+    /// covers every matching URL; the URL must match it.
     #[arg(long, value_name = "PATTERN", help_heading = "Policy")]
     pub policy_resource: Option<String>,
 
