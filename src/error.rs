@@ -343,6 +343,9 @@ impl Error {
             Error::UrlAlreadySigned { .. } => {
                 "pass the URL without Expires, Policy, Signature, Key-Pair-Id and Hash-Algorithm".into()
             }
+            Error::UrlCharacter { what, encoded, .. } if what.ends_with("in the host") => {
+                format!("clients send a non-ASCII host in its punycode (IDNA) form: {}", elide(encoded))
+            }
             Error::UrlCharacter { encoded, .. } => {
                 format!("percent-encode it as the client will send it: {}", elide(encoded))
             }

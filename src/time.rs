@@ -104,6 +104,10 @@ pub fn parse_time(input: &str) -> Result<i64> {
         ));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        // chrono reads second 60 as a leap second: nanoseconds past one whole second.
+        if t.timestamp_subsec_nanos() >= 1_000_000_000 {
+            return Err(time_err(input, LEAP_SECOND));
+        }
         if t.timestamp_subsec_nanos() != 0 {
             return Err(time_err(
                 input,
@@ -119,6 +123,9 @@ pub fn parse_time(input: &str) -> Result<i64> {
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            if chrono::Timelike::nanosecond(&t) >= 1_000_000_000 {
+                return Err(time_err(input, LEAP_SECOND));
+            }
             return date_in_range(input, t.and_utc().timestamp());
         }
     }
@@ -128,6 +135,9 @@ pub fn parse_time(input: &str) -> Result<i64> {
     }
     Err(time_err(input, "is not a time cfsign can read"))
 }
+
+/// Why a time with second 60 is refused: read as 23:59:59 it would end a second early.
+const LEAP_SECOND: &str = "is a leap second (second 60); Unix time, which CloudFront uses, has no leap seconds: write :59, or :00 of the next minute";
 
 /// Whether `input` is a date or date-time without a UTC offset (`2026-12-31`,
 /// `2026-12-31T18:00:00`), a form [`parse_time`] reads as UTC. Such a time names another
@@ -294,6 +304,23 @@ mod tests {
         assert_eq!(parse_time("2026-01-01T00:00:00").unwrap(), 1_767_225_600);
         assert_eq!(parse_time("2026-01-01 00:00:00").unwrap(), 1_767_225_600);
         assert_eq!(parse_time("9999-12-31T23:59:59Z").unwrap(), 253_402_300_799);
+    }
+
+    /// Regression (issue 10.10): a leap second was called "fractional seconds" (RFC 3339)
+    /// or silently read as second 59 (no offset), signing a URL that ends a second early.
+    #[test]
+    fn leap_second_gets_its_own_message() {
+        for input in [
+            "2026-06-30T23:59:60Z",
+            "2026-06-30T23:59:60",
+            "2026-06-30 23:59:60+02:00",
+        ] {
+            let e = parse_time(input).unwrap_err().to_string();
+            assert!(
+                e.ends_with("is a leap second (second 60); Unix time, which CloudFront uses, has no leap seconds: write :59, or :00 of the next minute"),
+                "{input}: {e}"
+            );
+        }
     }
 
     #[test]

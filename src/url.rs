@@ -36,6 +36,10 @@ pub enum Warning {
     },
     /// The URL holds `*`, signed as a literal character of a canned policy \[R4\].
     LiteralStar,
+    /// The URL holds `*` and is signed in a custom policy with the URL as `Resource`
+    /// (`PolicyMode::Custom`): there the `*` is a wildcard, so the signature also works
+    /// for every URL it matches \[R5\].
+    StarIsWildcard,
     /// Browsers and curl send this URL in another form (upper-case host, default port,
     /// `.`/`..` path segments, no path), and CloudFront checks the signature against the
     /// form it receives.
@@ -84,6 +88,9 @@ impl fmt::Display for Warning {
             ),
             Warning::LiteralStar => f.write_str(
                 "the URL holds '*', which a canned policy signs as a literal character; to grant access to many files use --policy-resource with a wildcard, or signed cookies",
+            ),
+            Warning::StarIsWildcard => f.write_str(
+                "the URL holds '*', which the custom policy's Resource reads as a wildcard: the signature also works for every URL it matches (only a canned policy, without a start time or IP range, takes '*' literally)",
             ),
             Warning::BrowserForm { sent } => write!(
                 f,
@@ -154,6 +161,94 @@ fn percent_encode_bad(s: &str) -> String {
     out
 }
 
+/// The URL as a client sends it: a non-ASCII host in its punycode (IDNA) form, as
+/// browsers send it (`xn--bcher-kva.example`, not `%C3%BC`), and the other characters
+/// [`first_bad_char`] finds percent-encoded.
+fn client_encoded(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        if !authority.is_ascii() && !authority.contains('@') {
+            let (host, port) = match authority.rsplit_once(':') {
+                Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
+                _ => (authority, None),
+            };
+            if let Ok(ascii) = idna::domain_to_ascii(host) {
+                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+                return format!("{scheme}://{ascii}{port}{}", percent_encode_bad(tail));
+            }
+        }
+    }
+    percent_encode_bad(url)
+}
+
+/// A name for a non-ASCII space, for messages.
+fn space_name(c: char) -> String {
+    let name = match c {
+        '\u{a0}' => "a no-break space",
+        '\u{85}' => "a next-line character, NEL",
+        '\u{2002}' => "an en space",
+        '\u{2003}' => "an em space",
+        '\u{2009}' => "a thin space",
+        '\u{202f}' => "a narrow no-break space",
+        '\u{3000}' => "an ideographic space",
+        _ => "a Unicode space",
+    };
+    format!("{name} (U+{:04X})", c as u32)
+}
+
+/// What surrounds the URL that is no part of it, as an error: quotes of a CSV field, a
+/// trailing carriage return (an argument read from a file with Windows line ends), a
+/// byte-order mark, a non-ASCII space at either end. The same input is refused the same way
+/// as an argument and as a line of standard input.
+fn stray_around(url: &str) -> Option<Error> {
+    let stray = |what: String, fix: String| Error::UrlStray {
+        url: url.into(),
+        what,
+        fix,
+    };
+    for (q, name) in [('"', "double"), ('\'', "single")] {
+        if url.len() >= 2 && url.starts_with(q) && url.ends_with(q) {
+            return Some(stray(
+                format!("is wrapped in {name} quotes (a quoted CSV field?)"),
+                format!("drop the quotes: {}", &url[1..url.len() - 1]),
+            ));
+        }
+    }
+    if let Some(rest) = url.strip_suffix('\r') {
+        return Some(stray(
+            "ends with a carriage return (CR), as lines of a file with Windows line ends do".into(),
+            format!("strip the CR (tr -d '\\r', or dos2unix on the file): {rest:?}"),
+        ));
+    }
+    if let Some(rest) = url.strip_prefix('\u{feff}') {
+        return Some(stray(
+            "starts with a byte-order mark (U+FEFF), which editors put at the start of a file (files joined with cat keep it mid-input)".into(),
+            format!("remove the byte-order mark: {rest:?}"),
+        ));
+    }
+    let first = url
+        .chars()
+        .next()
+        .filter(|c| c.is_whitespace() && !c.is_ascii());
+    let last = url
+        .chars()
+        .next_back()
+        .filter(|c| c.is_whitespace() && !c.is_ascii());
+    let (at, c) = match (first, last) {
+        (Some(c), _) => ("starts", c),
+        (None, Some(c)) => ("ends", c),
+        (None, None) => return None,
+    };
+    Some(stray(
+        format!("{at} with {}", space_name(c)),
+        format!(
+            "remove it: {:?}",
+            url.trim_matches(|c: char| c.is_whitespace())
+        ),
+    ))
+}
+
 /// Splits `scheme://host[:port]` from the rest; `None` if there is no `://`.
 fn host_of(url: &str) -> Option<&str> {
     let (_, rest) = url.split_once("://")?;
@@ -171,6 +266,9 @@ fn host_of(url: &str) -> Option<&str> {
 /// [`Error::UrlCharacter`], [`Error::UrlFragment`], [`Error::UrlForm`],
 /// [`Error::UrlAlreadySigned`].
 pub fn check_url(url: &str) -> Result<Vec<Warning>> {
+    if let Some(e) = stray_around(url) {
+        return Err(e);
+    }
     let form = |problem: &str| Error::UrlForm {
         url: url.into(),
         problem: problem.into(),
@@ -187,11 +285,18 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
         ));
     };
     if let Some((what, position)) = first_bad_char(url) {
+        let start = scheme.len() + 3;
+        let in_host = host_of(url).is_some_and(|h| (start..start + h.len()).contains(&position));
+        let what = if in_host && what == "a non-ASCII character" {
+            "a non-ASCII character in the host"
+        } else {
+            what
+        };
         return Err(Error::UrlCharacter {
             url: url.into(),
             what: what.into(),
             position,
-            encoded: percent_encode_bad(url),
+            encoded: client_encoded(url),
         });
     }
     if let Some(i) = url.find('#') {
@@ -707,6 +812,11 @@ impl Signer {
             _ => (url, false),
         };
         let policy_type = policy::choose_type(is_pattern, &request.condition, request.mode)?;
+        if policy_type == PolicyType::Custom && warnings.contains(&Warning::LiteralStar) {
+            // The URL is the Resource of a custom policy: its '*' is no literal there.
+            warnings.retain(|w| *w != Warning::LiteralStar);
+            warnings.push(Warning::StarIsWildcard);
+        }
         let policy = Policy::new(resource, request.condition.clone());
         self.finish(url, policy_type, policy.to_json(), policy, warnings)
     }

@@ -383,7 +383,9 @@ impl Job<'_> {
         } else {
             text
         };
-        let url = text.trim();
+        // Only ASCII whitespace (and so CR) is trimmed: a non-ASCII space is refused with
+        // the same message as in an argument, not silently dropped.
+        let url = text.trim_matches(|c: char| c.is_ascii_whitespace());
         if secrets::is_base64_line(url) {
             let failure = Failure {
                 message: "is not a URL but base64 text, perhaps part of a key (not shown)".into(),
