@@ -1934,6 +1934,36 @@ mod tests {
         );
     }
 
+    /// Regression (issue 10.4): cookies were verified against `--url` as written; the
+    /// client sends the normalised form, and CloudFront rebuilds a canned cookie policy
+    /// from that.
+    #[test]
+    fn cookies_are_verified_for_the_url_as_sent() {
+        let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
+        let keys = TrustedKeys::Single {
+            key: signer.public_key(),
+            key_pair_id: Some("K1".into()),
+        };
+        let c = signer
+            .sign_cookies(
+                "https://d1.net/a.mp4",
+                &crate::CookiePolicy::expires(1_767_290_400),
+            )
+            .unwrap();
+        let pairs: Vec<(String, String)> = c
+            .cookies
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.clone()))
+            .collect();
+        let v = verify_cookies(&pairs, "https://D1.net:443/x/../a.mp4", &keys, CTX);
+        assert_eq!(v.verdict, Verdict::Serve);
+        assert_eq!(v.url, "https://d1.net/a.mp4");
+        assert_eq!(
+            v.notes,
+            vec!["clients request this URL as https://d1.net/a.mp4 (host in lower case, default port dropped, '.' and '..' segments resolved), and CloudFront checks the signature against that form: sign it instead".to_string()]
+        );
+    }
+
     #[test]
     fn fragment_is_ignored_with_a_note() {
         let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
