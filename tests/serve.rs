@@ -330,30 +330,15 @@ fn client_ip_header_is_the_viewer_address() {
 /// and Host it received, byte for byte.
 fn echo_origin() -> String {
     use axum::extract::Request;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind origin");
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = axum::Router::new().fallback(|req: Request| async move {
-                let host = req
-                    .headers()
-                    .get("host")
-                    .and_then(|h| h.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
-                format!("{} {} host={host}", req.method(), req.uri())
-            });
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{addr}")
+    spawn_origin(axum::Router::new().fallback(|req: Request| async move {
+        let host = req
+            .headers()
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        format!("{} {} host={host}", req.method(), req.uri())
+    }))
 }
 
 #[test]
@@ -454,4 +439,15 @@ fn serve_usage_errors_exit_2() {
     }
     let out = common::cfsign().arg("serve").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // A port already in use: an error naming the address, not a hang.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = common::cfsign()
+        .args(["serve", "--listen", &addr, "--dir", "."])
+        .args(["--public-key", "keys/public_key.pem"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
 }

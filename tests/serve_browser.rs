@@ -26,51 +26,36 @@ struct Pages {
 fn app_origin(pages: Arc<Mutex<Pages>>) -> String {
     use axum::extract::Request;
     use axum::response::Response;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind origin");
-    listener.set_nonblocking(true).unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = axum::Router::new().fallback(move |req: Request| {
-                let pages = pages.clone();
-                async move {
-                    let pages = pages.lock().unwrap();
-                    let mut r = Response::builder();
-                    let body = match req.uri().path() {
-                        "/index.html" => {
-                            r = r.header("content-type", "text/html; charset=utf-8");
-                            pages.index.clone()
-                        }
-                        "/login" => {
-                            for c in &pages.set_cookies {
-                                r = r.header("set-cookie", c.as_str());
-                            }
-                            "logged in".to_string()
-                        }
-                        "/private/pic.svg" => {
-                            r = r.header("content-type", "image/svg+xml");
-                            SVG.to_string()
-                        }
-                        "/media/a.txt" => "media-a".to_string(),
-                        "/other/b.txt" => "other-b".to_string(),
-                        _ => {
-                            r = r.status(404);
-                            "not found".to_string()
-                        }
-                    };
-                    r.body(axum::body::Body::from(body)).unwrap()
+    spawn_origin(axum::Router::new().fallback(move |req: Request| {
+        let pages = pages.clone();
+        async move {
+            let pages = pages.lock().unwrap();
+            let mut r = Response::builder();
+            let body = match req.uri().path() {
+                "/index.html" => {
+                    r = r.header("content-type", "text/html; charset=utf-8");
+                    pages.index.clone()
                 }
-            });
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{addr}")
+                "/login" => {
+                    for c in &pages.set_cookies {
+                        r = r.header("set-cookie", c.as_str());
+                    }
+                    "logged in".to_string()
+                }
+                "/private/pic.svg" => {
+                    r = r.header("content-type", "image/svg+xml");
+                    SVG.to_string()
+                }
+                "/media/a.txt" => "media-a".to_string(),
+                "/other/b.txt" => "other-b".to_string(),
+                _ => {
+                    r = r.status(404);
+                    "not found".to_string()
+                }
+            };
+            r.body(axum::body::Body::from(body)).unwrap()
+        }
+    }))
 }
 
 const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="red"/></svg>"#;

@@ -244,3 +244,23 @@ pub const PNG: &[u8] = &[
 pub fn dir_arg(root: &Path) -> String {
     root.display().to_string()
 }
+
+/// Serves `app` on 127.0.0.1 (a free port) from a thread of this test process, as a
+/// plain-http origin; returns `http://127.0.0.1:PORT`. It ends with the test process.
+pub fn spawn_origin(app: axum::Router) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind origin");
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{addr}")
+}
