@@ -14,6 +14,7 @@
 //! | parse times and durations | [`time::parse_time`], [`time::parse_duration`] |
 //! | check a signed URL or cookies as CloudFront would | [`verify::verify_url`], [`verify::verify_cookies`], [`verify::verify_cookie_entries`] (cookies with their Path/Domain) |
 //! | read key, policy and cookie files safely (at most 1 MiB) | [`key::read_small_file`] |
+//! | put CloudFront's check in front of an `http::Request` (feature `serve`): allow, or its 403 | `gate::Gate::check`, the tower layer `gate::GateLayer` |
 //! | decode a signed URL without a key | [`inspect::inspect_url`] |
 //! | sign with a key held elsewhere (AWS KMS, an HSM, a signing service) | implement [`SigningKey`], then [`Signer::with_signing_key`] |
 //! | download under a chosen name, or set the `Content-Type` (S3 origins) | [`response::ResponseOverrides`], applied to the URL before signing |
