@@ -5,19 +5,12 @@
 
 mod common;
 
-use common::{
-    IMAGE_URL, KPID, NOW, cfsign, cfsign_rsa, cfsign_rsa_after, key_arg, stderr, stdout, vector,
-};
+use common::{IMAGE_URL, KPID, NOW, cfsign, cfsign_rsa, cfsign_rsa_after, key_arg, run, vector};
 
 /// Exit status for an input (URL) that could not be signed.
 const INPUT: i32 = 1;
 /// Exit status for a usage or configuration error.
 const USAGE: i32 = 2;
-
-fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("cfsign runs");
-    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
-}
 
 /// `aws cloudfront sign --url URL --key-pair-id ID --private-key file://key.pem
 /// --date-less-than D` with `aws cloudfront sign` replaced by `cfsign` (and by `cfsign

@@ -30,6 +30,7 @@ fn format_json_in_capitals_was_refused() {
         assert_eq!(out.status.code(), Some(0), "{value}: {}", stderr(&out));
         assert_eq!(out.stdout, lower.stdout, "{value}");
         assert!(stdout(&out).starts_with("{\"schema_version\":1,"));
+        common::json(&stdout(&out));
     }
     let url = signed_url();
     let verify = cfsign()

@@ -3,12 +3,7 @@
 
 mod common;
 
-use common::{IMAGE_URL, cfsign, cfsign_rsa, cfsign_rsa_after, key_arg, stderr, stdout};
-
-fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("cfsign runs");
-    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
-}
+use common::{IMAGE_URL, cfsign, cfsign_rsa, cfsign_rsa_after, key_arg, run};
 
 /// The refusal of `url` as an argument: exit 1, nothing on stdout, stderr returned.
 fn refused_argument(url: &str) -> String {

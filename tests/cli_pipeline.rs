@@ -6,13 +6,8 @@ mod common;
 
 use common::{
     IMAGE_URL, KPID, NOW, assert_schema_kind, cfsign, cfsign_ec, cfsign_rsa, cfsign_rsa_after,
-    json, json_lines, key_arg, stderr, stdout, vector,
+    json, json_lines, key_arg, run, vector,
 };
-
-fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("cfsign runs");
-    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
-}
 
 /// Regression (issue 10.7): with the README's `cut -d, -f2 downloads.csv | cfsign ... >
 /// signed.txt`, a bad line vanished from the output, so `paste` handed customer N the

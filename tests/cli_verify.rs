@@ -978,7 +978,7 @@ fn non_canonical_expires_verified() {
         let bad = url.replace("Expires=1767290400", &format!("Expires={expires}"));
         let (code, stdout, _) = verify(&bad, &["--format", "json"]);
         assert_eq!(code, 1, "{expires}: {stdout}");
-        let j: Value = serde_json::from_str(&stdout).expect("json");
+        let j: Value = common::json(&stdout);
         assert_eq!(j["error_code"], "MalformedPolicy", "{expires}");
         assert_eq!(j["reason"], "bad_expires", "{expires}");
         assert!(
@@ -989,7 +989,7 @@ fn non_canonical_expires_verified() {
             .args(["inspect", &bad, "--format", "json", "--now", AT])
             .output()
             .expect("run");
-        let j: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let j: Value = common::json(&String::from_utf8_lossy(&out.stdout));
         assert!(j["problems"][0].as_str().unwrap().contains(needle), "{j}");
     }
 }

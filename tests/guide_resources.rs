@@ -71,7 +71,7 @@ fn verify_agrees_with_the_oracle_on_the_guides_resource_examples() {
             cmd.args(["--client-ip", &ip]);
         }
         let out = cmd.output().expect("runs");
-        let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+        let v: Value = common::json(&stdout(&out));
         if case["included"] == true {
             assert_eq!(v["verdict"], "serve", "{id}: {v}");
             assert_eq!(out.status.code(), Some(0), "{id}");
@@ -132,7 +132,7 @@ fn inspect_reads_the_guides_resource_examples() {
             .args(["--now", "1767280000"])
             .output()
             .expect("runs");
-        let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+        let v: Value = common::json(&stdout(&out));
         assert_eq!(v["resource"], case["resource"], "{}", case["id"]);
         assert_eq!(v["expires"], 1_767_290_400, "{}", case["id"]);
         assert_eq!(v["problems"], serde_json::json!([]), "{}", case["id"]);
@@ -156,7 +156,7 @@ fn cookies_sign_the_reference_policy_for_the_guides_resources() {
             .output()
             .expect("runs");
         assert_eq!(out.status.code(), Some(0), "{id}: {}", stderr(&out));
-        let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+        let v: Value = common::json(&stdout(&out));
         for name in ["CloudFront-Policy", "CloudFront-Signature"] {
             assert_eq!(v["cookies"][name], case["cookies"][name], "{id} {name}");
         }

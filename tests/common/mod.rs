@@ -120,6 +120,12 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// Runs `cmd`: its exit status (-1 when killed by a signal), stdout and stderr.
+pub fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("cfsign runs");
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
 /// Runs `cmd` and checks a refusal: exit status `code`, nothing on stdout, `needle` on
 /// stderr, and at most two stderr lines (the error and a hint). Returns stderr.
 pub fn assert_refused(cmd: &mut assert_cmd::Command, code: i32, needle: &str) -> String {
