@@ -52,6 +52,7 @@ mod openssl_backend;
 pub mod policy;
 pub mod response;
 pub mod sign;
+mod signature_cache;
 pub mod signing_key;
 pub mod time;
 pub mod url;

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::encoding;
 use crate::error::{Error, Result};
 use crate::key::{KeyAlgorithm, PrivateKey, PrivateMaterial, PublicKey, PublicMaterial};
+use crate::signature_cache::SignatureCache;
 use crate::signing_key::{self, SigningKey};
 
 /// The digest signed over the policy bytes \[R13\]-\[R15\].
@@ -196,6 +197,8 @@ pub struct Signer {
     key: Arc<dyn SigningKey>,
     key_pair_id: KeyPairId,
     hash: HashAlgorithm,
+    /// One signature per distinct policy, shared by clones of this signer (same key).
+    signatures: Arc<SignatureCache>,
 }
 
 impl Signer {
@@ -224,6 +227,7 @@ impl Signer {
             key,
             key_pair_id,
             hash,
+            signatures: Arc::new(SignatureCache::new()),
         }
     }
 
@@ -283,18 +287,26 @@ impl Signer {
 
     /// Signs policy bytes and returns the signature in CloudFront base64 \[R8\].
     ///
+    /// The same policy bytes are signed once: the signature is kept in a small bounded
+    /// cache (256 policies of up to 4 KiB each, shared by clones of this signer), so a
+    /// batch of URLs under one wildcard policy, or cookies for one pattern, costs one call
+    /// into the [`SigningKey`]. Output is unchanged: RSA PKCS#1 v1.5 and `p256`'s RFC 6979
+    /// ECDSA signatures are deterministic.
+    ///
     /// # Errors
     /// [`Error::HashUnsupported`] when the key cannot sign with the signer's hash; else
     /// what the key's [`SigningKey::sign`] returns ([`Error::Crypto`] for a local key).
     pub fn sign_policy(&self, policy: &[u8]) -> Result<String> {
         self.check_hash()?;
-        let raw = self.key.sign(self.hash, policy)?;
-        if raw.is_empty() {
-            return Err(Error::Crypto {
-                reason: "the backend returned an empty signature".into(),
-            });
-        }
-        Ok(encoding::encode(&raw))
+        self.signatures.get_or_sign(self.hash, policy, || {
+            let raw = self.key.sign(self.hash, policy)?;
+            if raw.is_empty() {
+                return Err(Error::Crypto {
+                    reason: "the backend returned an empty signature".into(),
+                });
+            }
+            Ok(encoding::encode(&raw))
+        })
     }
 }
 

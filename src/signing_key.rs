@@ -11,7 +11,9 @@
 //! - a key lists the hashes it can sign with ([`SigningKey::supported_hashes`]): AWS KMS
 //!   has no SHA-1, so a KMS key lists only [`HashAlgorithm::Sha256`];
 //! - signing may fail (a network error, a refused PIN) and may be slow (a network round
-//!   trip): `sign` is called once per URL or cookie set, from whichever thread signs.
+//!   trip): `sign` is called once per distinct policy (a [`Signer`](crate::Signer) keeps
+//!   the signatures of recent policies in a small bounded cache), from whichever thread
+//!   signs.
 //!
 //! [`PrivateKey`] implements it with both backends (`rsa`/`p256`, and OpenSSL with the
 //! `openssl` feature).
