@@ -207,7 +207,10 @@ fn stdout_error(e: io::Error) -> io::Error {
 /// Whether standard output was closed when cfsign started (`cfsign ... >&-`). The Rust
 /// runtime reopens a closed descriptor 0-2 on `/dev/null` for reading and writing, so
 /// every write would "succeed" and the output be lost without a word; a shell redirect to
-/// `/dev/null` opens it write-only and is not affected. Linux only (it reads `/proc`).
+/// `/dev/null` opens it write-only and is not affected. A `/dev/null` opened for reading
+/// and writing by the caller (Python's `subprocess.DEVNULL`, systemd's `null`) looks the
+/// same, so only the commands whose product is their output refuse it. Linux only (it
+/// reads `/proc`).
 pub fn stdout_was_closed() -> bool {
     #[cfg(target_os = "linux")]
     {

@@ -196,12 +196,6 @@ pub fn main() -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    if common::stdout_was_closed() {
-        common::stderr_line(
-            "cfsign: error: standard output is closed (>&-), so the results would be lost; redirect it to a file, or to /dev/null to discard them",
-        );
-        return ExitCode::from(EXIT_USAGE);
-    }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(refusal) = secrets::check_arguments_and_environment(&args) {
         common::stderr_line(&format!("cfsign: error: {}", refusal.message));
@@ -241,6 +235,25 @@ pub fn main() -> ExitCode {
             return ExitCode::from(EXIT_OK);
         }
     };
+    if common::stdout_was_closed() {
+        match &cli.command {
+            // Their product is files, a server, or (verify) the exit status.
+            Some(Command::Verify(_)) => common::print_warning(
+                "standard output is closed (>&-): the report is lost; the exit status still gives the verdict",
+            ),
+            Some(Command::Keygen(_)) => common::print_warning(
+                "standard output is closed (>&-): the next steps will not be shown",
+            ),
+            #[cfg(feature = "serve")]
+            Some(Command::Serve(_)) => {}
+            _ => {
+                common::stderr_line(
+                    "cfsign: error: standard output is closed (>&-), so the results would be lost; redirect it to a file, or to /dev/null to discard them",
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
     let result = match cli.command {
         Some(Command::Sign(args)) => sign::run(args),
         Some(Command::Cookies(args)) => cookies::run(args),
