@@ -249,7 +249,7 @@ async fn serve(
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("the listening address")?;
     if !addr.ip().is_loopback() {
-        super::common::print_warning(&format!(
+        super::common::warn(&format!(
             "listening on {addr}, which is not a loopback address: other machines can reach it"
         ));
     }
