@@ -251,7 +251,7 @@ async fn serve(
     if !addr.ip().is_loopback() {
         super::common::warn(&format!(
             "listening on {addr}, which is not a loopback address: other machines can reach it"
-        ));
+        ))?;
     }
     let what = match &content {
         Content::Dir(root) => format!("the folder {}", root.display()),
