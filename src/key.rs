@@ -482,6 +482,33 @@ fn pbes1_name(oid: ObjectIdentifier) -> Option<&'static str> {
     Some(name)
 }
 
+/// What is wrong with a DES-CBC or DES-EDE3-CBC IV that is not 8 bytes in PBES2
+/// parameters: pkcs5 0.8 slices such an IV to 8 bytes unchecked and panics on a shorter
+/// one, so it is refused before pkcs5 reads the parameters. `None` for anything else
+/// (which pkcs5 checks itself).
+fn short_des_iv(pbes2_params: pkcs8::der::asn1::AnyRef<'_>) -> Option<String> {
+    use pkcs8::der::Reader as _;
+    use pkcs8::der::asn1::OctetStringRef;
+    let enc = pbes2_params
+        .sequence(|r| {
+            let _kdf: spki::AlgorithmIdentifierRef<'_> = r.decode()?;
+            r.decode::<spki::AlgorithmIdentifierRef<'_>>()
+        })
+        .ok()?;
+    let cipher = match enc.oid.to_string().as_str() {
+        "1.2.840.113549.3.7" => "DES-EDE3-CBC",
+        "1.3.14.3.2.7" => "DES-CBC",
+        _ => return None,
+    };
+    let iv = enc.parameters?.decode_as::<&OctetStringRef>().ok()?;
+    let n = iv.as_bytes().len();
+    (n != 8).then(|| {
+        format!(
+            "is encrypted with {cipher} and an IV of {n} bytes where 8 are needed (a damaged file?)"
+        )
+    })
+}
+
 /// Decrypts an `ENCRYPTED PRIVATE KEY` (PBES2: PBKDF2 with HMAC-SHA1/SHA-2 or scrypt;
 /// AES-CBC, AES-GCM or DES-EDE3-CBC) into a zeroizing buffer, after checking the KDF
 /// cost. Only a decryption failure is reported as a wrong passphrase; an unsupported
@@ -514,6 +541,9 @@ fn decrypt_pkcs8(der: &[u8], pass: &[u8], source_name: &str) -> Result<Zeroizing
             source_name,
             format!("is encrypted with {scheme}, which cfsign does not read"),
         ));
+    }
+    if let Some(problem) = alg.parameters.and_then(short_des_iv) {
+        return Err(encryption_err(source_name, problem));
     }
     let params = alg
         .parameters
@@ -1294,6 +1324,68 @@ mod tests {
         pkcs8::der::pem::encode_string("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF, &der)
             .unwrap()
             .into_bytes()
+    }
+
+    /// DER tag-length-value (definite length) for hand-built test structures.
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let n = content.len();
+        let mut out = vec![tag];
+        if n < 0x80 {
+            out.push(n as u8);
+        } else {
+            let len = n.to_be_bytes();
+            let skip = len.iter().take_while(|&&b| b == 0).count();
+            out.push(0x80 | (len.len() - skip) as u8);
+            out.extend_from_slice(&len[skip..]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// Regression (found by fuzzing): an encrypted key whose DES-EDE3-CBC (or DES-CBC)
+    /// IV was shorter than 8 bytes panicked inside pkcs5 ("range end index 8 out of
+    /// range") instead of being refused.
+    #[test]
+    fn des_iv_shorter_than_8_bytes_panicked() {
+        use pkcs8::der::Encode;
+        let pem = test_key("ec_p256_pkcs8_encrypted_des3.pem");
+        let (_, der) = pkcs8::der::pem::decode_vec(&pem).unwrap();
+        let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der).unwrap();
+        let pkcs5::EncryptionScheme::Pbes2(params) = &info.encryption_algorithm else {
+            panic!("not PBES2");
+        };
+        let kdf = params.kdf.to_der().unwrap();
+        let pbes2_oid = pkcs5::pbes2::PBES2_OID.to_der().unwrap();
+        for (oid, iv_len, cipher) in [
+            ("1.2.840.113549.3.7", 4, "DES-EDE3-CBC"),
+            ("1.2.840.113549.3.7", 0, "DES-EDE3-CBC"),
+            ("1.2.840.113549.3.7", 16, "DES-EDE3-CBC"),
+            ("1.3.14.3.2.7", 7, "DES-CBC"),
+        ] {
+            let cipher_oid = ObjectIdentifier::new_unwrap(oid).to_der().unwrap();
+            let enc = tlv(0x30, &[cipher_oid, tlv(0x04, &vec![7; iv_len])].concat());
+            let alg = tlv(
+                0x30,
+                &[pbes2_oid.clone(), tlv(0x30, &[kdf.clone(), enc].concat())].concat(),
+            );
+            let key = tlv(
+                0x30,
+                &[alg, tlv(0x04, info.encrypted_data.as_bytes())].concat(),
+            );
+            let pem = pkcs8::der::pem::encode_string(
+                "ENCRYPTED PRIVATE KEY",
+                pkcs8::LineEnding::LF,
+                &key,
+            )
+            .unwrap();
+            let e = PrivateKey::from_pem(pem.as_bytes(), Some(b"fuzz"), "short-iv.pem")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("{cipher} and an IV of {iv_len} bytes")),
+                "{oid} IV {iv_len}: {e}"
+            );
+        }
     }
 
     fn scrypt(n: u64, r: u16, p: u16) -> Vec<u8> {
