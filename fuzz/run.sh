@@ -25,7 +25,7 @@ rss_mb=${RSS_MB:-2048}
 if [ $# -gt 0 ]; then
   targets=("$@")
 else
-  mapfile -t targets < <(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | grep -v '^cfsign-fuzz$')
+  mapfile -t targets < <(awk '/^\[\[bin\]\]/ { bin = 1 } bin && /^name = / { gsub(/"/, "", $3); print $3; bin = 0 }' Cargo.toml)
 fi
 
 if [ "${NO_BUILD:-}" != 1 ]; then
