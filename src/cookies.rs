@@ -646,14 +646,29 @@ impl Signer {
                 ),
             });
         }
-        if let (Some(path), Some(literal)) = (&request.attributes.path, literal_path(resource))
-            && !(literal.starts_with(path.as_str()) || path.starts_with(literal))
-        {
+        // An exact URL's path must path-match the cookie Path (RFC 6265 5.1.4); a pattern's
+        // literal start and the Path must be prefixes one of the other. Under a custom
+        // policy a `?` is a wildcard, so such a resource is a pattern too.
+        let wildcards =
+            is_pattern || (request.mode == PolicyMode::Custom && resource.contains('?'));
+        let uncovered = match &request.attributes.path {
+            Some(path) if !wildcards => {
+                let (_, url_path) = crate::verify::host_and_path(resource);
+                (!crate::verify::path_covers(path, &url_path)).then_some((path, url_path))
+            }
+            Some(path) => literal_path(resource)
+                .filter(|literal| {
+                    !(literal.starts_with(path.as_str()) || path.starts_with(literal))
+                })
+                .map(|literal| (path, literal.to_string())),
+            None => None,
+        };
+        if let Some((path, resource_path)) = uncovered {
             return Err(Error::CookieAttribute {
                 attribute: "Path".into(),
                 value: path.clone(),
                 problem: format!(
-                    "does not cover the resource's path {literal:?}, so browsers would never send the cookies there"
+                    "does not cover the resource's path {resource_path:?}, so browsers would never send the cookies there"
                 ),
             });
         }

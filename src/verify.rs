@@ -1317,7 +1317,7 @@ impl CookieEntry {
 
 /// The host (lower case, without user info and port) and path (`/` when empty, without
 /// query or fragment) of a URL.
-fn host_and_path(url: &str) -> (String, String) {
+pub(crate) fn host_and_path(url: &str) -> (String, String) {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let rest = rest.split(['?', '#']).next().unwrap_or_default();
     let (authority, path) = match rest.find('/') {
@@ -1330,7 +1330,7 @@ fn host_and_path(url: &str) -> (String, String) {
 }
 
 /// RFC 6265 5.1.4 path-match.
-fn path_covers(cookie_path: &str, request_path: &str) -> bool {
+pub(crate) fn path_covers(cookie_path: &str, request_path: &str) -> bool {
     request_path == cookie_path
         || (request_path.starts_with(cookie_path)
             && (cookie_path.ends_with('/')

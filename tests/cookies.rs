@@ -380,6 +380,54 @@ fn attribute_errors() {
     );
 }
 
+/// Regression (found by fuzzing the sign/verify round trip): for an exact URL the cookie
+/// Path was only compared as a prefix either way, so `Path=/a.jpg/x` for `/a.jpg` (and any
+/// Path for a URL without a path) was accepted, and browsers never sent the cookies.
+#[test]
+fn cookie_path_that_never_covers_an_exact_url_was_accepted() {
+    for (resource, path, url_path) in [
+        (
+            "https://d111111abcdef8.cloudfront.net/a.jpg",
+            "/a.jpg/x",
+            "/a.jpg",
+        ),
+        (
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            "/vid",
+            "/videos/a.mp4",
+        ),
+        ("https://d111111abcdef8.cloudfront.net", "/nnn", "/"),
+        ("https://d111111abcdef8.cloudfront.net?B", "/nnn", "/"),
+    ] {
+        let o = cfsign(&with(&base_args(resource), &["--cookie-path", path]));
+        assert_eq!(o.status.code(), Some(1), "{resource} {path}");
+        assert!(o.stdout.is_empty());
+        let err = String::from_utf8_lossy(&o.stderr);
+        let needle =
+            format!("cookie Path \"{path}\" does not cover the resource's path \"{url_path}\"");
+        assert!(err.contains(&needle), "{resource} {path}: {err}");
+    }
+    for (resource, path) in [
+        (
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            "/videos",
+        ),
+        (
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            "/videos/",
+        ),
+        (
+            "https://d111111abcdef8.cloudfront.net/videos/a.mp4",
+            "/videos/a.mp4",
+        ),
+        ("https://d111111abcdef8.cloudfront.net?B", "/"),
+    ] {
+        let o = cfsign(&with(&base_args(resource), &["--cookie-path", path]));
+        assert_eq!(o.status.code(), Some(0), "{resource} {path}: {o:?}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("Path={path};")));
+    }
+}
+
 #[test]
 fn attributes_in_each_format() {
     let r = "https://cdn.example.com/hls/live/*";
