@@ -1326,28 +1326,21 @@ mod tests {
             .into_bytes()
     }
 
-    /// DER tag-length-value (definite length) for hand-built test structures.
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let n = content.len();
-        let mut out = vec![tag];
-        if n < 0x80 {
-            out.push(n as u8);
-        } else {
-            let len = n.to_be_bytes();
-            let skip = len.iter().take_while(|&&b| b == 0).count();
-            out.push(0x80 | (len.len() - skip) as u8);
-            out.extend_from_slice(&len[skip..]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
-
     /// Regression (found by fuzzing): an encrypted key whose DES-EDE3-CBC (or DES-CBC)
     /// IV was shorter than 8 bytes panicked inside pkcs5 ("range end index 8 out of
     /// range") instead of being refused.
     #[test]
     fn des_iv_shorter_than_8_bytes_panicked() {
         use pkcs8::der::Encode;
+        use pkcs8::der::asn1::{AnyRef, OctetStringRef};
+        let seq = |parts: &[Vec<u8>]| {
+            let content = parts.concat();
+            AnyRef::new(pkcs8::der::Tag::Sequence, &content)
+                .unwrap()
+                .to_der()
+                .unwrap()
+        };
+        let octets = |b: &[u8]| OctetStringRef::new(b).unwrap().to_der().unwrap();
         let pem = test_key("ec_p256_pkcs8_encrypted_des3.pem");
         let (_, der) = pkcs8::der::pem::decode_vec(&pem).unwrap();
         let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der).unwrap();
@@ -1363,15 +1356,9 @@ mod tests {
             ("1.3.14.3.2.7", 7, "DES-CBC"),
         ] {
             let cipher_oid = ObjectIdentifier::new_unwrap(oid).to_der().unwrap();
-            let enc = tlv(0x30, &[cipher_oid, tlv(0x04, &vec![7; iv_len])].concat());
-            let alg = tlv(
-                0x30,
-                &[pbes2_oid.clone(), tlv(0x30, &[kdf.clone(), enc].concat())].concat(),
-            );
-            let key = tlv(
-                0x30,
-                &[alg, tlv(0x04, info.encrypted_data.as_bytes())].concat(),
-            );
+            let enc = seq(&[cipher_oid, octets(&vec![7; iv_len])]);
+            let alg = seq(&[pbes2_oid.clone(), seq(&[kdf.clone(), enc])]);
+            let key = seq(&[alg, octets(info.encrypted_data.as_bytes())]);
             let pem = pkcs8::der::pem::encode_string(
                 "ENCRYPTED PRIVATE KEY",
                 pkcs8::LineEnding::LF,
