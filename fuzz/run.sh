@@ -62,7 +62,8 @@ run_target() {
       crashes=$((crashes + 1))
     fi
     execs=$((execs + $(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 | grep . || echo 0)))
-    cat "$log" >>"$results/$t.all"
+    # Keep what each stop says (the panic message or libFuzzer's error), not whole logs.
+    grep -a -A3 -E 'panicked at|ERROR: libFuzzer' "$log" >>"$results/$t.all" || true
     restarts=$((restarts + 1))
     [ "$restarts" -lt 200 ] || break
   done
@@ -79,9 +80,9 @@ wait
 status=0
 printf '%-15s %12s %8s %9s %6s\n' target executions crashes timeouts ooms
 for t in "${targets[@]}"; do
-  read -r execs crashes timeouts ooms <"$results/$t"
+  read -r execs crashes timeouts ooms <"$results/$t" || { execs='?' crashes='?' timeouts='?' ooms='?'; }
   printf '%-15s %12s %8s %9s %6s\n' "$t" "$execs" "$crashes" "$timeouts" "$ooms"
-  if [ $((crashes + timeouts + ooms)) -gt 0 ]; then
+  if [ "$crashes$timeouts$ooms" != 000 ]; then
     status=1
     mkdir -p logs && cp "$results/$t.all" "logs/$t.log"
   fi
