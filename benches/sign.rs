@@ -1,5 +1,7 @@
 //! `cargo bench` (add `--features openssl` for the OpenSSL backend): the parts of signing
-//! one URL, per backend and key type. Numbers, not pass/fail: see README "Performance".
+//! one URL, per backend, hash and key type, and a URL under an already signed policy
+//! (the signature cache). Numbers, not pass/fail: see README "Performance" and
+//! `bench/compare.sh`, which runs the `sign/` group next to the CLI.
 
 use std::hint::black_box;
 
@@ -43,36 +45,93 @@ fn policy_and_encoding(c: &mut Criterion) {
 
 fn signing(c: &mut Criterion) {
     let policy = Policy::canned(URL, EXPIRES).to_json();
-    let backends = [
-        ("rustcrypto", Backend::RustCrypto),
-        #[cfg(feature = "openssl")]
-        ("openssl", Backend::OpenSsl),
-    ];
-    for (name, backend) in backends {
+    // Every signature below is of a new policy: the same bytes would come from the cache.
+    let fresh = std::cell::Cell::new(0u64);
+    let next = || {
+        fresh.set(fresh.get() + 1);
+        format!("{policy}{}", fresh.get())
+    };
+    let backends = Backend::available();
+    for backend in backends {
+        let name = match backend {
+            Backend::RustCrypto => "rustcrypto",
+            other => other.name(),
+        };
         let key = key("rsa2048_pkcs1.pem")
             .with_backend(backend)
             .expect("backend");
+        for hash in [HashAlgorithm::Sha1, HashAlgorithm::Sha256] {
+            let s = signer(key_with(backend), hash);
+            c.bench_function(&format!("sign/rsa2048_{hash}/{name}"), |b| {
+                b.iter(|| s.sign_policy(black_box(next().as_bytes())))
+            });
+        }
         let s = signer(key, HashAlgorithm::Sha1);
-        c.bench_function(&format!("sign/rsa2048_sha1/{name}"), |b| {
-            b.iter(|| s.sign_policy(black_box(policy.as_bytes())))
-        });
-        c.bench_function(&format!("sign_url/rsa2048_sha1/{name}"), |b| {
-            b.iter(|| s.sign_url(black_box(URL), &UrlPolicy::expires(EXPIRES)))
+        c.bench_function(&format!("sign_url/rsa2048_SHA1/{name}"), |b| {
+            b.iter(|| {
+                let t = EXPIRES + fresh.get() as i64;
+                fresh.set(fresh.get() + 1);
+                s.sign_url(black_box(URL), &UrlPolicy::expires(t))
+            })
         });
     }
     for hash in [HashAlgorithm::Sha1, HashAlgorithm::Sha256] {
         let s = signer(key("ec_p256_pkcs8.pem"), hash);
         c.bench_function(&format!("sign/ecdsa_p256_{hash}/p256"), |b| {
-            b.iter(|| s.sign_policy(black_box(policy.as_bytes())))
+            b.iter(|| s.sign_policy(black_box(next().as_bytes())))
         });
     }
+    // graviola's ECDSA, measured against p256 (cfsign keeps p256: graviola hedges its
+    // RFC 6979 nonces with randomness, so its signatures are not reproducible).
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    if Backend::available().contains(&Backend::Graviola) {
+        use graviola::hashing::Sha256;
+        use graviola::signing::ecdsa::{P256, SigningKey};
+        let path = format!(
+            "{}/tests/data/keys/ec_p256_pkcs8.pem",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let pem = std::fs::read_to_string(path).expect("test key");
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        use base64::Engine as _;
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .expect("PEM body");
+        let k = SigningKey::<P256>::from_pkcs8_der(&der).expect("P-256 key");
+        c.bench_function("sign/ecdsa_p256_SHA256/graviola", |b| {
+            b.iter(|| {
+                let mut out = [0u8; 80];
+                let msg = next();
+                k.sign_asn1::<Sha256>(&[black_box(msg.as_bytes())], &mut out)
+                    .map(|s| s.len())
+            })
+        });
+    }
+    let wildcard = UrlPolicy {
+        policy_resource: Some("https://d111111abcdef8.cloudfront.net/videos/*".into()),
+        ..UrlPolicy::expires(EXPIRES)
+    };
+    let s = signer(key("rsa2048_pkcs1.pem"), HashAlgorithm::Sha1);
+    c.bench_function("sign_url/rsa2048_SHA1/shared_policy_cached", |b| {
+        b.iter(|| s.sign_url(black_box(URL), &wildcard))
+    });
     c.bench_function("sign_url/ecdsa_p256_SHA256/p256", |b| {
         let s = signer(key("ec_p256_pkcs8.pem"), HashAlgorithm::Sha256);
-        b.iter(|| s.sign_url(black_box(URL), &UrlPolicy::expires(EXPIRES)))
+        b.iter(|| {
+            let t = EXPIRES + fresh.get() as i64;
+            fresh.set(fresh.get() + 1);
+            s.sign_url(black_box(URL), &UrlPolicy::expires(t))
+        })
     });
     c.bench_function("key_parse/rsa2048_pkcs1", |b| {
         b.iter(|| key("rsa2048_pkcs1.pem"))
     });
+}
+
+fn key_with(backend: Backend) -> PrivateKey {
+    key("rsa2048_pkcs1.pem")
+        .with_backend(backend)
+        .expect("backend")
 }
 
 criterion_group! {

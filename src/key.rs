@@ -78,14 +78,26 @@ pub struct PrivateKey {
     /// The same RSA key parsed by OpenSSL, when that backend signs (feature `openssl`).
     #[cfg(feature = "openssl")]
     pub(crate) ossl: Option<crate::openssl_backend::OsslRsa>,
+    /// The same RSA key parsed by graviola, when it signs RSA-SHA256 (x86_64/aarch64 CPUs
+    /// with the features it needs).
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    pub(crate) grav: Option<crate::graviola_backend::GraviolaRsa>,
 }
 
 /// The library that makes RSA signatures. ECDSA always uses `p256` (deterministic
-/// RFC 6979 nonces). Both backends produce identical RSA signatures.
+/// RFC 6979 nonces). Every backend produces identical RSA signatures (PKCS#1 v1.5 is
+/// deterministic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// The pure-Rust `rsa` crate: constant-time, blinded, no system library; the default.
     RustCrypto,
+    /// `graviola` (pure Rust with formally verified assembly) for RSA-SHA256, the `rsa`
+    /// crate for RSA-SHA1 (graviola has no SHA-1): several times faster for SHA-256, no
+    /// system library. The default on x86_64 CPUs with aes, pclmulqdq, bmi1, bmi2, adx,
+    /// avx and avx2, and aarch64 CPUs with neon, aes, pmull and sha2; asked for on another
+    /// CPU, the key stays on [`Backend::RustCrypto`].
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    Graviola,
     /// OpenSSL through the `openssl` crate (cargo feature `openssl`): about 5x faster per
     /// core. Some system OpenSSL policies refuse SHA-1 signatures.
     #[cfg(feature = "openssl")]
@@ -94,12 +106,43 @@ pub enum Backend {
 
 impl Backend {
     /// The backend a newly loaded key uses: OpenSSL when the `openssl` feature is on,
-    /// else the `rsa` crate.
+    /// else graviola when this CPU can run it ([`Backend::available`]), else the `rsa`
+    /// crate.
     pub fn default_for_build() -> Self {
         #[cfg(feature = "openssl")]
         return Backend::OpenSsl;
         #[cfg(not(feature = "openssl"))]
-        Backend::RustCrypto
+        {
+            #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+            if crate::graviola_backend::cpu_supported() {
+                return Backend::Graviola;
+            }
+            Backend::RustCrypto
+        }
+    }
+
+    /// The backends compiled into this build that can sign on this CPU, fastest last.
+    pub fn available() -> Vec<Backend> {
+        #[allow(unused_mut)]
+        let mut all = vec![Backend::RustCrypto];
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        if crate::graviola_backend::cpu_supported() {
+            all.push(Backend::Graviola);
+        }
+        #[cfg(feature = "openssl")]
+        all.push(Backend::OpenSsl);
+        all
+    }
+
+    /// A short name: `rsa`, `graviola` or `openssl`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::RustCrypto => "rsa",
+            #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+            Backend::Graviola => "graviola",
+            #[cfg(feature = "openssl")]
+            Backend::OpenSsl => "openssl",
+        }
     }
 }
 
@@ -707,42 +750,56 @@ impl PrivateKey {
             material,
             #[cfg(feature = "openssl")]
             ossl: None,
+            #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+            grav: None,
         };
         key.with_backend(Backend::default_for_build())
     }
 
-    /// The backend that signs with this key (for ECDSA keys always
-    /// [`Backend::RustCrypto`]).
+    /// The backend that signs RSA with this key (for ECDSA keys always
+    /// [`Backend::RustCrypto`], meaning `p256`).
     pub fn backend(&self) -> Backend {
         #[cfg(feature = "openssl")]
         if self.ossl.is_some() {
             return Backend::OpenSsl;
         }
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        if self.grav.is_some() {
+            return Backend::Graviola;
+        }
         Backend::RustCrypto
     }
 
     /// The same key signing RSA through `backend` (parsed once, here). ECDSA keys are
-    /// returned unchanged.
+    /// returned unchanged; [`Backend::Graviola`] on a CPU that cannot run it leaves the
+    /// key on [`Backend::RustCrypto`] ([`PrivateKey::backend`] says which).
     ///
     /// # Errors
-    /// [`Error::Crypto`] when OpenSSL cannot load the key.
+    /// [`Error::Crypto`] when OpenSSL or graviola cannot load the key.
     pub fn with_backend(self, backend: Backend) -> Result<Self> {
+        #[allow(unused_mut)]
+        let mut key = self;
         #[cfg(feature = "openssl")]
         {
-            let mut key = self;
-            key.ossl = match (&key.material, backend) {
-                (PrivateMaterial::Rsa(k), Backend::OpenSsl) => {
-                    Some(crate::openssl_backend::OsslRsa::from_rsa(k)?)
-                }
-                _ => None,
-            };
-            Ok(key)
+            key.ossl = None;
         }
-        #[cfg(not(feature = "openssl"))]
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
         {
-            let Backend::RustCrypto = backend;
-            Ok(self)
+            key.grav = None;
         }
+        let PrivateMaterial::Rsa(_k) = &key.material else {
+            return Ok(key);
+        };
+        match backend {
+            Backend::RustCrypto => {}
+            #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+            Backend::Graviola => key.grav = crate::graviola_backend::GraviolaRsa::from_rsa(_k)?,
+            #[cfg(feature = "openssl")]
+            Backend::OpenSsl => {
+                key.ossl = Some(crate::openssl_backend::OsslRsa::from_rsa(_k)?);
+            }
+        }
+        Ok(key)
     }
 
     fn from_pkcs8_der(der: &[u8], source_name: &str) -> Result<Self> {

@@ -45,6 +45,8 @@ pub mod encoding;
 pub mod error;
 #[cfg(feature = "serve")]
 pub mod gate;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod graviola_backend;
 pub mod inspect;
 pub mod key;
 #[cfg(feature = "openssl")]

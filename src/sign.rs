@@ -130,7 +130,8 @@ impl fmt::Display for KeyPairId {
 
 /// Signs `msg` with `key` \[R13\], \[R14\]: RSASSA-PKCS1-v1_5 (blinded, deterministic
 /// output) or ECDSA P-256 with RFC 6979 nonces, DER-encoded. Returns the raw signature.
-/// RSA goes through the key's [`Backend`](crate::key::Backend).
+/// RSA goes through the key's [`Backend`](crate::key::Backend) (graviola signs only
+/// SHA-256; SHA-1 then goes through the `rsa` crate).
 ///
 /// # Errors
 /// [`Error::Crypto`] if the backend fails (for OpenSSL also when a system policy refuses
@@ -142,6 +143,10 @@ pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<V
     #[cfg(feature = "openssl")]
     if let Some(k) = &key.ossl {
         return k.sign(hash, msg);
+    }
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    if let (Some(k), HashAlgorithm::Sha256) = (&key.grav, hash) {
+        return k.sign_sha256(msg);
     }
     match (&key.material, hash) {
         (PrivateMaterial::Rsa(k), HashAlgorithm::Sha1) => {

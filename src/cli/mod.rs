@@ -12,6 +12,7 @@ mod secrets;
 mod serve;
 mod sign;
 mod verify;
+mod version;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -197,6 +198,10 @@ pub fn main() -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if version::wanted(&args) {
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), version::text().as_bytes());
+        return ExitCode::from(EXIT_OK);
+    }
     if let Some(refusal) = secrets::check_arguments_and_environment(&args) {
         common::stderr_line(&format!("cfsign: error: {}", refusal.message));
         common::stderr_line(&format!("hint: {}", refusal.hint));
