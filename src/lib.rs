@@ -40,6 +40,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod cookies;
 pub mod encoding;
 pub mod error;
@@ -49,8 +51,11 @@ pub mod gate;
 mod graviola_backend;
 pub mod inspect;
 pub mod key;
+pub mod key_source;
 #[cfg(feature = "openssl")]
 mod openssl_backend;
+#[cfg(feature = "pkcs11")]
+pub mod pkcs11;
 pub mod policy;
 pub mod response;
 pub mod sign;

@@ -57,6 +57,13 @@ pub trait SigningKey: fmt::Debug + Send + Sync {
     /// Any [`Error`]; remote keys use [`Error::SigningKey`] naming the key and the fix.
     fn sign(&self, hash: HashAlgorithm, message: &[u8]) -> Result<Vec<u8>>;
 
+    /// How many `sign` calls a caller signing many policies should run at once, for a
+    /// key that waits on a network or device rather than the CPU (callers bound their
+    /// concurrency by it); `None`, the default, for a CPU-bound local key.
+    fn parallelism(&self) -> Option<usize> {
+        None
+    }
+
     /// Whether the key can sign with `hash`.
     fn supports(&self, hash: HashAlgorithm) -> bool {
         self.supported_hashes().contains(&hash)

@@ -25,9 +25,12 @@ pub struct KeyArgs {
     /// PEM private key file (PKCS#1, PKCS#8, encrypted PKCS#8 or SEC1; RSA 2048 or ECDSA
     /// P-256); `-` reads it from standard input, to its end [env: CFSIGN_PRIVATE_KEY_FILE].
     /// As in the AWS CLI, file://PATH and fileb://PATH name the file PATH. Without either,
-    /// CFSIGN_PRIVATE_KEY may hold the PEM text itself. Empty variables count as unset.
-    /// Only regular files are read (not FIFOs or devices).
-    #[arg(long, value_name = "PATH")]
+    /// CFSIGN_PRIVATE_KEY may hold the PEM text itself (or its base64). Empty variables
+    /// count as unset. Only regular files are read (not FIFOs or devices). Keys held
+    /// elsewhere: kms:KEY-ID|ARN|alias/NAME (AWS KMS, SHA-256), pkcs11:token=T;object=K
+    /// (RFC 7512), secretsmanager:NAME-OR-ARN, ssm:/PARAMETER/NAME (features `aws`,
+    /// `pkcs11`).
+    #[arg(long, value_name = "PATH|SOURCE")]
     pub private_key: Option<PathBuf>,
 
     /// File holding the passphrase of an encrypted key (first line). Without it:
@@ -453,6 +456,13 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
             "key pair ID {id} looks like an IAM access key ID; CloudFront wants the ID of the public key in your key group"
         ))?;
     }
+    let key = super::key_source::signing_key(args)?;
+    super::key_source::apply_hash(Signer::with_signing_key(key, id), args.hash_algorithm)
+}
+
+/// Loads the PEM private key the options name (a file, standard input,
+/// CFSIGN_PRIVATE_KEY, or a secret in Secrets Manager or SSM).
+pub fn private_key(args: &KeyArgs) -> Result<PrivateKey> {
     let (text, source) = key_text(args)?;
     let passphrase = if PrivateKey::pem_is_encrypted(&text) {
         passphrase(args, &source)?
@@ -464,16 +474,18 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
         .private_key
         .clone()
         .or_else(|| env_value("CFSIGN_PRIVATE_KEY_FILE").map(PathBuf::from))
-        .filter(|_| !key_from_stdin(args))
+        .filter(|_| !key_from_stdin(args) && super::key_source::remote_source(args).is_none())
         .map(key_path)
     {
         warn_if_others_can_read(&path)?;
     }
-    let mut signer = Signer::new(key, id);
-    if let Some(h) = args.hash_algorithm {
-        signer = signer.with_hash_algorithm(h);
-    }
-    Ok(signer)
+    Ok(key)
+}
+
+/// `text`, or the PEM inside it when it is base64-wrapped PEM (a common way to keep a
+/// multi-line secret).
+fn unwrap_base64(text: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
+    cfsign::key_source::unwrap_base64_pem(&text).unwrap_or(text)
 }
 
 /// A key path as the AWS CLI takes it: `file://key.pem` and `fileb://key.pem` name the
@@ -506,12 +518,16 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
                 "both CFSIGN_PRIVATE_KEY_FILE and CFSIGN_PRIVATE_KEY are set, so the key to use is unclear: unset one, or pass --private-key"
             );
         }
+        if let Some(source) = super::key_source::remote_source(args) {
+            let text = super::key_source::fetch_secret(&source)?;
+            return Ok((unwrap_base64(text), source.to_string()));
+        }
         let bytes = cfsign::key::read_small_file(&path, "private key")?;
         return Ok((Zeroizing::new(bytes), path.display().to_string()));
     }
     match env_value("CFSIGN_PRIVATE_KEY") {
         Some(text) => Ok((
-            Zeroizing::new(text.into_bytes()),
+            unwrap_base64(Zeroizing::new(text.into_bytes())),
             "CFSIGN_PRIVATE_KEY".into(),
         )),
         None => bail!(

@@ -5,11 +5,15 @@ mod common;
 mod completions;
 mod cookies;
 mod inspect;
+mod key_source;
 mod keygen;
 mod man;
 mod secrets;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
+mod pubkey;
 mod sign;
 mod verify;
 mod version;
@@ -46,6 +50,12 @@ Environment (an empty variable counts as unset):
                                  (literal \\n and CRLF are repaired)
   CFSIGN_PRIVATE_KEY_PASSPHRASE  passphrase of an encrypted key
   CFSIGN_KEY_PAIR_ID             CloudFront public key ID (as --key-pair-id)
+  CFSIGN_PKCS11_MODULE           PKCS#11 module for pkcs11: keys (or ?module-path=)
+  CFSIGN_PKCS11_PIN              token user PIN for pkcs11: keys (or a prompt)
+  CFSIGN_KMS_MESSAGE_TYPE        auto (default), digest or raw: how kms: keys
+                                 send the policy to KMS Sign
+  AWS_REGION, AWS_PROFILE, ...   the standard AWS chain for kms:,
+                                 secretsmanager: and ssm: (AWS_ENDPOINT_URL too)
 
 Exit status:
   0  every URL was signed
@@ -92,6 +102,10 @@ enum Command {
     /// Create a key pair CloudFront accepts (RSA 2048 or ECDSA P-256) as PEM files.
     #[command(after_help = keygen::AFTER_HELP)]
     Keygen(keygen::KeygenArgs),
+    /// Print the public key (PEM, as `aws cloudfront create-public-key` takes it) of any
+    /// private key source: a PEM file, kms:KEY, pkcs11:URI, secretsmanager:, ssm:.
+    #[command(after_help = pubkey::AFTER_HELP)]
+    Pubkey(pubkey::PubkeyArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = completions::AFTER_HELP)]
     Completions(completions::CompletionsArgs),
@@ -265,6 +279,7 @@ pub fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Keygen(args)) => keygen::run(args),
+        Some(Command::Pubkey(args)) => pubkey::run(args),
         Some(Command::Completions(args)) => completions::run(args),
         Some(Command::Man(args)) => man::run(args),
         #[cfg(feature = "serve")]

@@ -90,8 +90,9 @@ pub struct SignArgs {
     pub strict: bool,
 
     /// Worker threads for URLs read from standard input (default: the number of CPUs, at
-    /// most 32; at most 256). Fewer start when the address-space limit (ulimit -v) has no
-    /// room for N. Output keeps the input order whatever N is.
+    /// most 32, or 8 for a kms: key, whose calls wait on the network; at most 256). Fewer
+    /// start when the address-space limit (ulimit -v) has no room for N. Output keeps the
+    /// input order whatever N is.
     #[arg(
         long,
         value_name = "N",
@@ -165,7 +166,7 @@ pub fn run(mut args: SignArgs) -> Result<u8> {
         let jobs = if interactive {
             1
         } else {
-            worker_count(args.jobs)
+            worker_count(args.jobs, super::key_source::default_jobs(&signer))
         };
         let input = io::BufReader::with_capacity(
             64 * 1024,
@@ -646,11 +647,11 @@ const DEFAULT_MAX_JOBS: usize = 32;
 /// The worker threads to start: `--jobs` (at most [`MAX_JOBS`]) or the CPUs (at most
 /// [`DEFAULT_MAX_JOBS`]), fewer when the address-space limit leaves no room for them
 /// (with a warning when `--jobs` asked for more). 1 means: sign on the main thread.
-fn worker_count(requested: Option<u16>) -> usize {
+fn worker_count(requested: Option<u16>, preferred: usize) -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let wanted = match requested {
         Some(j) => usize::from(j).min(MAX_JOBS),
-        None => cpus.min(DEFAULT_MAX_JOBS),
+        None => preferred.min(DEFAULT_MAX_JOBS),
     };
     if wanted <= 1 {
         return 1;

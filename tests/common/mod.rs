@@ -21,11 +21,14 @@ pub const EXPIRES: i64 = 1_767_290_400;
 pub const IMAGE_URL: &str = "https://d111111abcdef8.cloudfront.net/image.jpg";
 
 /// The environment variables cfsign reads; removed from every test command.
-pub const CFSIGN_VARS: [&str; 4] = [
+pub const CFSIGN_VARS: [&str; 7] = [
     "CFSIGN_KEY_PAIR_ID",
     "CFSIGN_PRIVATE_KEY_FILE",
     "CFSIGN_PRIVATE_KEY",
     "CFSIGN_PRIVATE_KEY_PASSPHRASE",
+    "CFSIGN_PKCS11_MODULE",
+    "CFSIGN_PKCS11_PIN",
+    "CFSIGN_KMS_MESSAGE_TYPE",
 ];
 
 /// A path inside the repository.
