@@ -8,12 +8,12 @@ mod inspect;
 mod key_source;
 mod keygen;
 mod man;
-mod secrets;
-#[cfg(feature = "serve")]
-mod serve;
 #[cfg(feature = "pkcs11")]
 mod pkcs11;
 mod pubkey;
+mod secrets;
+#[cfg(feature = "serve")]
+mod serve;
 mod sign;
 mod verify;
 mod version;
