@@ -30,7 +30,7 @@ pub struct KeyArgs {
     /// elsewhere: kms:KEY-ID|ARN|alias/NAME (AWS KMS, SHA-256), pkcs11:token=T;object=K
     /// (RFC 7512), secretsmanager:NAME-OR-ARN, ssm:/PARAMETER/NAME (features `aws`,
     /// `pkcs11`).
-    #[arg(long, value_name = "PATH|SOURCE")]
+    #[arg(long, value_name = "PATH")]
     pub private_key: Option<PathBuf>,
 
     /// File holding the passphrase of an encrypted key (first line). Without it:
