@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::key::{KeyAlgorithm, PublicKey};
 use crate::key_source::RemoteSource;
 use crate::sign::{HashAlgorithm, verify_bytes};
-use crate::signing_key::{SigningKey, digest};
+use crate::signing_key::{SigningKey, digest, public_key_from_spki_der};
 
 /// The most attempts (first try plus retries) for one AWS call, throttling included.
 pub const MAX_ATTEMPTS: u32 = 8;
@@ -280,8 +280,7 @@ impl KmsKey {
         let der = out
             .public_key()
             .ok_or_else(|| failure(&source_name, "GetPublicKey returned no public key", None))?;
-        let pem = pem::encode(&pem::Pem::new("PUBLIC KEY", der.as_ref().to_vec()));
-        let public_key = PublicKey::from_pem(pem.as_bytes(), &source_name)?;
+        let public_key = public_key_from_spki_der(der.as_ref(), &source_name)?;
         Ok(KmsKey {
             context,
             client,

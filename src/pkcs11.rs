@@ -23,7 +23,9 @@ use crate::error::{Error, Result};
 use crate::key::{KeyAlgorithm, PublicKey};
 use crate::key_source::redact_pin;
 use crate::sign::HashAlgorithm;
-use crate::signing_key::{ALL_HASHES, SigningKey, digest, digest_info, ecdsa_der_from_raw};
+use crate::signing_key::{
+    ALL_HASHES, SigningKey, digest, digest_info, ecdsa_der_from_raw, public_key_from_spki_der,
+};
 
 /// A PKCS#11 URI (RFC 7512) naming a key: `pkcs11:token=LABEL;object=LABEL` or `id=`,
 /// with optional `?pin-value=PIN&module-path=/path/to/module.so`.
@@ -383,8 +385,7 @@ impl Pkcs11Key {
                 ));
             }
         };
-        let pem = pem::encode(&pem::Pem::new("PUBLIC KEY", public_der));
-        let public_key = PublicKey::from_pem(pem.as_bytes(), &display)?;
+        let public_key = public_key_from_spki_der(&public_der, &display)?;
         if public_key.algorithm() != algorithm {
             return Err(fail(format!("holds a {} key", public_key.algorithm()), ""));
         }

@@ -95,6 +95,23 @@ pub fn default_hash(key: &dyn SigningKey) -> HashAlgorithm {
     key.supported_hashes().first().copied().unwrap_or(preferred)
 }
 
+/// A public key from its DER SubjectPublicKeyInfo (as KMS `GetPublicKey` returns it, or
+/// as built from a token's attributes), checked as [`PublicKey::from_pem`] checks one.
+///
+/// # Errors
+/// As [`PublicKey::from_pem`]: a key CloudFront does not accept, or not a key.
+pub fn public_key_from_spki_der(der: &[u8], source_name: &str) -> Result<PublicKey> {
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut text = String::from("-----BEGIN PUBLIC KEY-----\n");
+    for chunk in body.as_bytes().chunks(64) {
+        text.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        text.push('\n');
+    }
+    text.push_str("-----END PUBLIC KEY-----\n");
+    PublicKey::from_pem(text.as_bytes(), source_name)
+}
+
 /// The DER `DigestInfo` prefix for `hash` (RFC 8017, section 9.2, note 1): the bytes an
 /// RSA token that cannot hash (`CKM_RSA_PKCS`) must be given before the digest.
 pub fn digest_info_prefix(hash: HashAlgorithm) -> &'static [u8] {

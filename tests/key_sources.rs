@@ -84,3 +84,24 @@ fn pkcs11_source_without_the_feature_says_how_to_get_it() {
     assert!(err.contains("pin-value=***"), "{err}");
     assert!(!err.contains("9876"), "{err}");
 }
+
+#[test]
+fn pubkey_config_is_what_create_public_key_reads() {
+    let out = cfsign()
+        .args([
+            "pubkey",
+            "--private-key",
+            &key_arg("ec_p256_sec1.pem"),
+            "--format",
+            "config",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let config: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let expected = std::fs::read_to_string(key("ec_p256_public.pem")).unwrap();
+    assert_eq!(config["EncodedKey"], expected.as_str());
+    let name = config["Name"].as_str().unwrap();
+    assert!(name.starts_with("cfsign-"), "{name}");
+    assert_eq!(config["CallerReference"], name);
+}

@@ -291,7 +291,7 @@ const PUBLIC_KEY_CONFIG: &str = "public_key_config.json";
 /// The `PublicKeyConfig` of `aws cloudfront create-public-key` for this public key:
 /// `CallerReference` and `Name` from the creation time (UTC), so that each new key gets
 /// its own, and the PEM text as `EncodedKey`.
-fn public_key_config(public_pem: &str, now: i64) -> String {
+pub(super) fn public_key_config(public_pem: &str, now: i64) -> String {
     let stamp: String = cfsign::time::format_utc(now)
         .chars()
         .filter(char::is_ascii_digit)

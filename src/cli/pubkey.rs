@@ -12,8 +12,9 @@ use super::common::KeyArgs;
 pub const AFTER_HELP: &str = "\
 Examples:
   cfsign pubkey --private-key kms:alias/cloudfront-signer > public_key.pem
-  aws cloudfront create-public-key --public-key-config \\
-      \"CallerReference=$(date +%s),Name=cf-signer,EncodedKey=$(cat public_key.pem)\"
+  cfsign pubkey --private-key kms:alias/cloudfront-signer --format config \\
+      > public_key_config.json
+  aws cloudfront create-public-key --public-key-config file://public_key_config.json
   cfsign pubkey --private-key 'pkcs11:token=cf;object=cf-rsa'
   cfsign pubkey --private-key key.pem
 
@@ -33,6 +34,20 @@ pub struct PubkeyArgs {
     /// File holding the passphrase of an encrypted PEM key (first line).
     #[arg(long, value_name = "PATH")]
     pub passphrase_file: Option<PathBuf>,
+
+    /// pem: the public key (SPKI PEM); config: the JSON `PublicKeyConfig` that
+    /// `aws cloudfront create-public-key --public-key-config file://...` reads.
+    #[arg(long, value_enum, default_value = "pem", ignore_case = true)]
+    pub format: PubkeyFormat,
+}
+
+/// What `cfsign pubkey` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PubkeyFormat {
+    /// The public key as PEM SubjectPublicKeyInfo.
+    Pem,
+    /// The PublicKeyConfig JSON of `aws cloudfront create-public-key`.
+    Config,
 }
 
 /// Prints the public key as PEM SubjectPublicKeyInfo.
@@ -45,8 +60,12 @@ pub fn run(args: PubkeyArgs) -> Result<u8> {
     };
     let key = super::key_source::signing_key(&key_args)?;
     let pem = key.public_key().to_pem()?;
+    let text = match args.format {
+        PubkeyFormat::Pem => pem,
+        PubkeyFormat::Config => super::keygen::public_key_config(&pem, cfsign::time::now()),
+    };
     let mut out = std::io::stdout().lock();
-    out.write_all(pem.as_bytes())?;
+    out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(EXIT_OK)
 }
