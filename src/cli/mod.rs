@@ -50,12 +50,13 @@ Environment (an empty variable counts as unset):
                                  (literal \\n and CRLF are repaired)
   CFSIGN_PRIVATE_KEY_PASSPHRASE  passphrase of an encrypted key
   CFSIGN_KEY_PAIR_ID             CloudFront public key ID (as --key-pair-id)
-  CFSIGN_PKCS11_MODULE           PKCS#11 module for pkcs11: keys (or ?module-path=)
+  CFSIGN_PKCS11_MODULE           PKCS#11 module for pkcs11: keys
+                                 (or ?module-path= in the URI)
   CFSIGN_PKCS11_PIN              token user PIN for pkcs11: keys (or a prompt)
   CFSIGN_KMS_MESSAGE_TYPE        auto (default), digest or raw: how kms: keys
                                  send the policy to KMS Sign
-  AWS_REGION, AWS_PROFILE, ...   the standard AWS chain for kms:,
-                                 secretsmanager: and ssm: (AWS_ENDPOINT_URL too)
+  AWS_REGION, AWS_PROFILE, ...   the standard AWS chain (AWS_ENDPOINT_URL
+                                 too) for kms:, secretsmanager: and ssm:
 
 Exit status:
   0  every URL was signed

@@ -14,7 +14,8 @@ Examples:
   cfsign pubkey --private-key kms:alias/cloudfront-signer > public_key.pem
   cfsign pubkey --private-key kms:alias/cloudfront-signer --format config \\
       > public_key_config.json
-  aws cloudfront create-public-key --public-key-config file://public_key_config.json
+  aws cloudfront create-public-key \\
+      --public-key-config file://public_key_config.json
   cfsign pubkey --private-key 'pkcs11:token=cf;object=cf-rsa'
   cfsign pubkey --private-key key.pem
 
