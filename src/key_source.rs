@@ -3,7 +3,7 @@
 //! base64 (a common way to keep a multi-line secret in one line, [`unwrap_base64_pem`]).
 //!
 //! Parsing a source needs no cargo feature; using one needs `aws` (KMS, Secrets Manager,
-//! SSM: [`crate::aws`]) or `pkcs11` (tokens: [`crate::pkcs11`]).
+//! SSM: the `aws` module) or `pkcs11` (tokens: the `pkcs11` module).
 
 use base64::Engine as _;
 use zeroize::Zeroizing;
