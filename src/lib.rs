@@ -56,6 +56,7 @@ pub mod key_source;
 mod openssl_backend;
 #[cfg(feature = "pkcs11")]
 pub mod pkcs11;
+mod pkcs1_der;
 pub mod policy;
 pub mod response;
 pub mod sign;

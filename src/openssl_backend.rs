@@ -8,7 +8,6 @@
 
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
-use rsa::pkcs1::EncodeRsaPrivateKey;
 
 use crate::error::{Error, Result};
 use crate::sign::HashAlgorithm;
@@ -19,13 +18,12 @@ pub(crate) struct OsslRsa(PKey<Private>);
 impl OsslRsa {
     /// Hands an already validated RSA key to OpenSSL (through its PKCS#1 DER, zeroized).
     pub(crate) fn from_rsa(key: &rsa::PrivateKey) -> Result<Self> {
-        let der = key.to_pkcs1_der().map_err(|e| Error::Crypto {
-            reason: format!("cannot encode the RSA key for OpenSSL ({e})"),
+        let der = crate::pkcs1_der::pkcs1_der(key).ok_or_else(|| Error::Crypto {
+            reason: "cannot encode the RSA key for OpenSSL (not a two-prime key)".into(),
         })?;
-        let rsa =
-            openssl::rsa::Rsa::private_key_from_der(der.as_bytes()).map_err(|e| Error::Crypto {
-                reason: format!("OpenSSL cannot load the RSA key ({e})"),
-            })?;
+        let rsa = openssl::rsa::Rsa::private_key_from_der(&der).map_err(|e| Error::Crypto {
+            reason: format!("OpenSSL cannot load the RSA key ({e})"),
+        })?;
         let pkey = PKey::from_rsa(rsa).map_err(|e| Error::Crypto {
             reason: format!("OpenSSL cannot load the RSA key ({e})"),
         })?;
