@@ -322,6 +322,15 @@ impl std::error::Error for Reported {}
 mod tests {
     use super::*;
 
+    /// clap's own consistency checks on every command, argument and group (conflicts,
+    /// requirements, value names, defaults) - they run only in debug builds and only when
+    /// that command is parsed, so a mistake in a rarely used subcommand would otherwise
+    /// surface first in a user's hands.
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
     /// Regression: `cfsign cookie ...` and `cfsign verfy` were taken as URLs to sign.
     #[test]
     fn mistyped_command_is_suggested() {
