@@ -3,10 +3,12 @@
 //! this build has, by `tests/rsa_backends.rs`.
 #![cfg(feature = "openssl")]
 
+mod common;
+
 use cfsign::{Backend, PrivateKey};
 
 fn data(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR"))).expect("test data")
+    std::fs::read(common::data(path)).expect("test data")
 }
 
 #[test]

@@ -1,11 +1,10 @@
 //! The examples in `cfsign verify --help` and `cfsign inspect --help` survive clap's
 //! wrapping at 80 and 100 columns, so they still work when copied.
 
-use assert_cmd::Command;
+mod common;
 
 fn help(subcommand: &str, columns: &str) -> String {
-    let out = Command::cargo_bin("cfsign")
-        .expect("binary")
+    let out = common::cfsign()
         .args([subcommand, "--help"])
         .env("COLUMNS", columns)
         .output()
@@ -88,7 +87,7 @@ fn help_examples_were_broken_by_wrapping() {
 fn every_help_keeps_its_examples_intact() {
     for sub in ["", "sign", "cookies", "keygen"] {
         let run = |columns: &str| {
-            let mut cmd = Command::cargo_bin("cfsign").expect("binary");
+            let mut cmd = common::cfsign();
             if !sub.is_empty() {
                 cmd.arg(sub);
             }

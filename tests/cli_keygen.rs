@@ -3,10 +3,13 @@
 
 use std::path::Path;
 
+mod common;
+
 use assert_cmd::Command;
 
+/// `cfsign` from the shared harness: no `CFSIGN_*` variables, empty standard input.
 fn cfsign() -> Command {
-    Command::cargo_bin("cfsign").expect("binary")
+    common::cfsign()
 }
 
 fn openssl_available() -> bool {

@@ -2,6 +2,8 @@
 //! quiet exit (0, or for verify the verdict's status), a full disk one error line and
 //! exit 2, never a panic.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -9,7 +11,16 @@ const URL: &str = "https://d111111abcdef8.cloudfront.net/image.jpg?Expires=17672
 const RSA_PUB: &str = "tests/data/keys/rsa2048_public.pem";
 
 fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("cfsign")
+    PathBuf::from(common::bin())
+}
+
+/// A command with none of the `CFSIGN_*` variables the harness clears.
+fn clean(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    for var in common::CFSIGN_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
 }
 
 /// The argument lists of the three commands; keygen writes into a fresh directory.
@@ -34,7 +45,7 @@ fn commands(dir: &std::path::Path) -> Vec<Vec<String>> {
 fn run_into_closed_pipe(args: &[String]) -> Output {
     let (reader, writer) = std::io::pipe().expect("pipe");
     drop(reader);
-    Command::new(bin())
+    clean(bin())
         .args(args)
         .stdout(writer)
         .stderr(Stdio::piped())
@@ -65,7 +76,7 @@ fn closed_stdout_pipe_in_a_shell_pipeline_panicked() {
         kg = dir.path().join("kg").display(),
         key = RSA_PUB,
     );
-    let out = Command::new("sh")
+    let out = clean("sh")
         .args(["-c", &script, "sh", URL])
         .output()
         .expect("sh");
@@ -83,10 +94,7 @@ fn full_stdout_panicked_in_verify_inspect_keygen() {
     for args in commands(dir.path()) {
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         let script = format!("'{}' {} > /dev/full", bin().display(), quoted.join(" "));
-        let out = Command::new("sh")
-            .args(["-c", &script])
-            .output()
-            .expect("sh");
+        let out = clean("sh").args(["-c", &script]).output().expect("sh");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         if args[0] == "keygen" {
@@ -118,13 +126,7 @@ fn run_redirected(args: &[&str], redirect: &str) -> Output {
         bin().display(),
         quoted.join(" ").replace("KEY", key)
     );
-    Command::new("sh")
-        .args(["-c", &script])
-        .env_remove("CFSIGN_PRIVATE_KEY")
-        .env_remove("CFSIGN_PRIVATE_KEY_FILE")
-        .env_remove("CFSIGN_KEY_PAIR_ID")
-        .output()
-        .expect("sh")
+    clean("sh").args(["-c", &script]).output().expect("sh")
 }
 
 /// Every command whose result goes to standard output, in each output form.
@@ -253,7 +255,7 @@ fn closed_stdout_pipe_lost_the_refuse_exit_status_of_verify() {
         bin = bin().display(),
         key = RSA_PUB,
     );
-    let out = Command::new("bash")
+    let out = clean("bash")
         .args(["-c", &script, "bash", &tampered])
         .output()
         .expect("bash");

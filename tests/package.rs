@@ -2,7 +2,8 @@
 //! private key at all (secret scanners fire on the demo and test keys, and a published
 //! key is a leaked key). `.ci/run` also runs `cargo publish --dry-run`, which builds it.
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
 /// Whether `text` holds a PEM private key block: a `-----BEGIN ...PRIVATE KEY-----` line,
@@ -32,7 +33,7 @@ fn has_private_key_block(text: &str) -> bool {
 fn package_list() -> Vec<String> {
     let out = Command::new(env!("CARGO"))
         .args(["package", "--list", "--offline", "--allow-dirty"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(common::repo("."))
         .output()
         .expect("cargo runs");
     assert!(
@@ -52,7 +53,7 @@ fn package_list() -> Vec<String> {
 #[test]
 fn package_shipped_the_demo_and_test_private_keys() {
     let files = package_list();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::repo(".");
     // What a user of the crate needs.
     for needed in [
         "Cargo.toml",
@@ -97,7 +98,7 @@ fn package_shipped_the_demo_and_test_private_keys() {
 
 #[test]
 fn the_key_check_finds_the_keys_the_package_leaves_out() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::repo(".");
     for key in [
         "keys/private_key.pem",
         "tests/data/keys/rsa2048_pkcs1.pem",
