@@ -616,7 +616,7 @@ impl Signer {
     /// [`PolicyMode::Canned`] with a `*`); [`Error::CookieDomain`] when the domain does
     /// not cover the host; [`Error::CookieTooLong`]; [`Error::Crypto`].
     pub fn sign_cookies(&self, resource: &str, request: &CookiePolicy) -> Result<SignedCookies> {
-        let is_pattern = resource.contains('*');
+        let is_pattern = policy::is_pattern(resource, None);
         let mut warnings = if is_pattern || request.mode == PolicyMode::Custom {
             policy::check_resource(resource)?;
             // A pattern is no URL to check, but an S3 host in it is the same mistake.

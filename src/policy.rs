@@ -473,6 +473,22 @@ pub fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
+/// Whether a policy resource is a pattern: something a canned policy cannot carry, since
+/// CloudFront rebuilds a canned policy's resource from the URL the viewer requests \[R4\].
+/// The one rule for URLs, cookies and the command line.
+///
+/// With the URL being signed known (`url` is `Some`), the resource is a pattern exactly
+/// when it is not that URL: a URL may hold a `?` (its query) or a literal `*`, and a
+/// resource equal to it signs canned. Without one (a cookie resource, or a resource
+/// checked before any URL is read) a `*` makes it a pattern; a `?` alone does not, as it
+/// also starts a query.
+pub fn is_pattern(resource: &str, url: Option<&str>) -> bool {
+    match url {
+        Some(url) => resource != url,
+        None => resource.contains('*'),
+    }
+}
+
 /// Checks a policy resource pattern \[R5\].
 ///
 /// The Developer Guide (*Create a signed URL using a custom policy*, "Values that you

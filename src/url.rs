@@ -796,7 +796,7 @@ impl Signer {
         let mut warnings = check_url(url)?;
         request.condition.validate_for_signing()?;
         let (resource, is_pattern) = match request.policy_resource.as_deref() {
-            Some(r) if r != url => {
+            Some(r) if policy::is_pattern(r, Some(url)) => {
                 policy::check_resource(r)?;
                 if !policy::resource_matches(r, url) {
                     return Err(Error::ResourceMismatch {

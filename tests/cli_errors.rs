@@ -397,6 +397,28 @@ fn policy_canned_with_custom_only_options_is_a_configuration_error() {
     }
 }
 
+/// Regression: `cfsign 'https://h/a?x=1' --policy canned --policy-resource 'https://h/a?x=1'`
+/// was refused (the `?` was taken for a wildcard before any URL was read) while the same
+/// command without `--policy canned` signed canned. One pattern rule now decides both.
+#[test]
+fn policy_canned_with_policy_resource_equal_to_a_url_with_a_query_was_refused() {
+    let url = "https://d111111abcdef8.cloudfront.net/a?x=1";
+    let auto = cfsign_rsa()
+        .args([url, "--policy-resource", url])
+        .output()
+        .expect("run");
+    let canned = cfsign_rsa()
+        .args([url, "--policy", "canned", "--policy-resource", url])
+        .output()
+        .expect("run");
+    assert_eq!(canned.status.code(), Some(0), "{}", stderr(&canned));
+    assert_eq!(stderr(&canned), "");
+    assert_eq!(stdout(&canned), stdout(&auto));
+    let signed = stdout(&canned);
+    assert!(signed.starts_with(&format!("{url}&Expires=")), "{signed}");
+    assert!(!signed.contains("Policy="), "{signed}");
+}
+
 /// Regression: an invalid `--policy-resource` (bad scheme, no host) was reported for
 /// each URL with exit 1 instead of as an option error (exit 2).
 #[test]

@@ -416,7 +416,7 @@ pub fn check_policy_options(
         cfsign::policy::check_resource(r).context("--policy-resource")?;
     }
     if mode == PolicyMode::Canned {
-        let pattern = resource.is_some_and(cfsign::policy::has_wildcard);
+        let pattern = resource.is_some_and(|r| cfsign::policy::is_pattern(r, None));
         cfsign::policy::choose_type(pattern, condition, mode).context("--policy canned")?;
     }
     Ok(())
