@@ -29,20 +29,21 @@
 
 use crate::error::{Error, Result};
 use crate::key::KeyAlgorithm;
+use crate::params::SigningParameter;
 use crate::policy::{self, Condition, Policy, PolicyMode, PolicyType};
 use crate::sign::{HashAlgorithm, Signer};
 use crate::url::Warning;
 
 /// Cookie: the expiry of a canned policy, Unix seconds.
-pub const EXPIRES: &str = "CloudFront-Expires";
+pub const EXPIRES: &str = SigningParameter::Expires.cookie_name();
 /// Cookie: a custom policy in CloudFront base64.
-pub const POLICY: &str = "CloudFront-Policy";
+pub const POLICY: &str = SigningParameter::Policy.cookie_name();
 /// Cookie: the signature in CloudFront base64.
-pub const SIGNATURE: &str = "CloudFront-Signature";
+pub const SIGNATURE: &str = SigningParameter::Signature.cookie_name();
 /// Cookie: the key pair ID.
-pub const KEY_PAIR_ID: &str = "CloudFront-Key-Pair-Id";
+pub const KEY_PAIR_ID: &str = SigningParameter::KeyPairId.cookie_name();
 /// Cookie: `SHA256` when SHA-256 was used \[R15\].
-pub const HASH_ALGORITHM: &str = "CloudFront-Hash-Algorithm";
+pub const HASH_ALGORITHM: &str = SigningParameter::HashAlgorithm.cookie_name();
 
 /// The most bytes of name and value one cookie may hold: browsers drop larger cookies.
 pub const MAX_COOKIE_LEN: usize = 4_096;

@@ -49,11 +49,13 @@ pub mod error;
 pub mod gate;
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod graviola_backend;
+pub mod hash;
 pub mod inspect;
 pub mod key;
 pub mod key_source;
 #[cfg(feature = "openssl")]
 mod openssl_backend;
+pub mod params;
 #[cfg(feature = "pkcs11")]
 pub mod pkcs11;
 mod pkcs1_der;

@@ -10,7 +10,7 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 
 use crate::error::{Error, Result};
-use crate::sign::HashAlgorithm;
+use crate::hash::HashAlgorithm;
 
 /// An RSA private key parsed once by OpenSSL.
 pub(crate) struct OsslRsa(PKey<Private>);

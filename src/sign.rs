@@ -2,56 +2,19 @@
 //! \[R13\], \[R14\], \[R15\].
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
+
+pub use crate::hash::HashAlgorithm;
 
 use crate::encoding;
 use crate::error::{Error, Result};
 use crate::key::{KeyAlgorithm, PrivateKey, PrivateMaterial, PublicKey, PublicMaterial};
 use crate::signature_cache::SignatureCache;
 use crate::signing_key::{self, SigningKey};
-
-/// The digest signed over the policy bytes \[R13\]-\[R15\].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum HashAlgorithm {
-    /// SHA-1: CloudFront's default; no parameter is added.
-    #[default]
-    Sha1,
-    /// SHA-256: signalled with `Hash-Algorithm=SHA256` (URLs) or
-    /// `CloudFront-Hash-Algorithm=SHA256` (cookies) \[R15\].
-    Sha256,
-}
-
-impl HashAlgorithm {
-    /// `"SHA1"` or `"SHA256"`: the value CloudFront's `Hash-Algorithm` takes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HashAlgorithm::Sha1 => "SHA1",
-            HashAlgorithm::Sha256 => "SHA256",
-        }
-    }
-
-    /// The value of the `Hash-Algorithm` parameter, or `None` for SHA-1 (the default,
-    /// which is signalled by leaving the parameter out) \[R15\].
-    pub fn parameter(self) -> Option<&'static str> {
-        match self {
-            HashAlgorithm::Sha1 => None,
-            HashAlgorithm::Sha256 => Some("SHA256"),
-        }
-    }
-
-    /// The digest of `msg`.
-    pub fn digest(self, msg: &[u8]) -> Vec<u8> {
-        match self {
-            HashAlgorithm::Sha1 => Sha1::digest(msg).to_vec(),
-            HashAlgorithm::Sha256 => Sha256::digest(msg).to_vec(),
-        }
-    }
-}
 
 impl HashAlgorithm {
     /// The default for a key type: SHA-1 for RSA (CloudFront's default, what every
@@ -62,23 +25,6 @@ impl HashAlgorithm {
             KeyAlgorithm::Rsa2048 => HashAlgorithm::Sha1,
             KeyAlgorithm::EcdsaP256 => HashAlgorithm::Sha256,
         }
-    }
-}
-
-impl FromStr for HashAlgorithm {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s.to_ascii_uppercase().replace('-', "").as_str() {
-            "SHA1" => Ok(HashAlgorithm::Sha1),
-            "SHA256" => Ok(HashAlgorithm::Sha256),
-            _ => Err(format!("unknown hash algorithm {s:?}: use sha1 or sha256")),
-        }
-    }
-}
-
-impl fmt::Display for HashAlgorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

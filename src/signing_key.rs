@@ -24,8 +24,8 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::hash::HashAlgorithm;
 use crate::key::{KeyAlgorithm, PrivateKey, PublicKey};
-use crate::sign::HashAlgorithm;
 
 /// Both hash algorithms, in the order CloudFront knows them.
 pub const ALL_HASHES: &[HashAlgorithm] = &[HashAlgorithm::Sha1, HashAlgorithm::Sha256];

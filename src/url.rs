@@ -7,20 +7,21 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::key::KeyAlgorithm;
+use crate::params::SigningParameter;
 use crate::policy::{self, Condition, Policy, PolicyMode, PolicyType, RawPolicy};
 use crate::sign::{HashAlgorithm, Signer};
 
 /// Query parameter: the expiry of a canned policy, Unix seconds.
-pub const EXPIRES: &str = "Expires";
+pub const EXPIRES: &str = SigningParameter::Expires.query_name();
 /// Query parameter: a custom policy in CloudFront base64.
-pub const POLICY: &str = "Policy";
+pub const POLICY: &str = SigningParameter::Policy.query_name();
 /// Query parameter: the signature in CloudFront base64.
-pub const SIGNATURE: &str = "Signature";
+pub const SIGNATURE: &str = SigningParameter::Signature.query_name();
 /// Query parameter: the key pair ID.
-pub const KEY_PAIR_ID: &str = "Key-Pair-Id";
+pub const KEY_PAIR_ID: &str = SigningParameter::KeyPairId.query_name();
 /// Query parameter: `SHA256` when SHA-256 was used \[R15\].
-pub const HASH_ALGORITHM: &str = "Hash-Algorithm";
-/// All the parameters CloudFront reserves for signing.
+pub const HASH_ALGORITHM: &str = SigningParameter::HashAlgorithm.query_name();
+/// All the parameters CloudFront reserves for signing, in [`SigningParameter::ALL`] order.
 pub const SIGNING_PARAMETERS: [&str; 5] = [EXPIRES, POLICY, SIGNATURE, KEY_PAIR_ID, HASH_ALGORITHM];
 /// CloudFront's quota for the length of a request URL, in bytes.
 pub const MAX_URL_LEN: usize = 8_192;
