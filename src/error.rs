@@ -363,7 +363,7 @@ impl Error {
                 "the URL must be one the policy resource covers; check host, path and wildcards".into()
             }
             Error::CannedNotPossible { .. } => {
-                "use --policy custom (or auto), or drop the wildcard, start time and IP range".into()
+                "use a custom policy, or drop the wildcard, start time and IP range".into()
             }
             Error::KeyPairId { .. } => {
                 "use the ID of the CloudFront public key (console: Key management > Public keys), for example K2JCJMDEHXQW5F".into()
@@ -394,7 +394,7 @@ impl Error {
             }
             Error::KeyEncryption { fix, .. } => format!("re-encrypt the key once with {fix}"),
             Error::Passphrase { .. } => {
-                "give the passphrase with --passphrase-file PATH or CFSIGN_PRIVATE_KEY_PASSPHRASE".into()
+                "give the key's passphrase".into()
             }
             Error::WrongKeyKind {
                 found, expected, ..

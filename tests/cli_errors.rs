@@ -397,6 +397,29 @@ fn policy_canned_with_custom_only_options_is_a_configuration_error() {
     }
 }
 
+/// The library's hint speaks of "a custom policy"; the command names the option
+/// (`src/cli/hints.rs`), byte for byte as before the library lost its flag names.
+#[test]
+fn policy_canned_hint_names_the_policy_option() {
+    let err = assert_refused(
+        cfsign_rsa().args([
+            IMAGE_URL,
+            "--policy",
+            "canned",
+            "--ip-address",
+            "192.0.2.0/24",
+        ]),
+        USAGE,
+        "a canned policy cannot carry an IP range",
+    );
+    assert!(
+        err.contains(
+            "\nhint: use --policy custom (or auto), or drop the wildcard, start time and IP range\n"
+        ),
+        "{err}"
+    );
+}
+
 /// Regression: `cfsign 'https://h/a?x=1' --policy canned --policy-resource 'https://h/a?x=1'`
 /// was refused (the `?` was taken for a wildcard before any URL was read) while the same
 /// command without `--policy canned` signed canned. One pattern rule now decides both.

@@ -4,6 +4,7 @@
 mod common;
 mod completions;
 mod cookies;
+mod hints;
 mod inspect;
 mod key_source;
 mod keygen;
@@ -156,7 +157,7 @@ pub fn report(err: &anyhow::Error) {
         .or_else(|| {
             err.chain()
                 .find_map(|e| e.downcast_ref::<cfsign::Error>())
-                .and_then(cfsign::Error::hint)
+                .and_then(hints::hint)
         })
         .or_else(|| secrets::hint(err).map(String::from))
     {

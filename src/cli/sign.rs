@@ -238,7 +238,7 @@ impl Failure {
     fn from_error(e: &cfsign::Error) -> Self {
         Failure {
             message: e.to_string(),
-            hint: e.hint(),
+            hint: super::hints::hint(e),
             kind: e.kind(),
         }
     }
