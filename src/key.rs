@@ -1045,9 +1045,11 @@ impl PublicKey {
 
 /// Whether `text`, given where a path, ID, URL or other value was expected, is (or holds)
 /// key material that must never be echoed: PEM armour (`-----BEGIN`, `-----END`, also in
-/// the `\n`-escaped form CI secrets hold), or a key's base64 body without its armour (at
+/// the `\n`-escaped form CI secrets hold), a key's base64 body without its armour (at
 /// least 64 base64 characters, line breaks aside, starting with `M`, as the base64 of
-/// every DER key does).
+/// every DER key does), or one line of such a body (a single token of at least 40 base64
+/// characters mixing upper case, lower case and digits; quotes, commas and semicolons
+/// around it, as a CSV field has, are ignored).
 ///
 /// Paths, key pair IDs, times and URLs (signed ones included: CloudFront's base64 uses
 /// `-`, `_` and `~`, and a URL has `:`) never match.
@@ -1056,24 +1058,39 @@ pub fn looks_like_key_material(text: &str) -> bool {
         return true;
     }
     // Scanned in place: no copy of what may be a key is made.
-    let body = text.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    let body =
+        text.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';'));
     let mut chars = body.chars().peekable();
     let (mut len, mut first) = (0usize, None);
+    let (mut upper, mut lower, mut digit, mut spaced) = (false, false, false, false);
     while let Some(c) = chars.next() {
         if c == '\\' && matches!(chars.peek(), Some('n' | 'r')) {
             chars.next();
             continue;
         }
         if c.is_whitespace() {
+            spaced = true;
             continue;
         }
         if !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=') {
             return false;
         }
+        upper |= c.is_ascii_uppercase();
+        lower |= c.is_ascii_lowercase();
+        digit |= c.is_ascii_digit();
         first.get_or_insert(c);
         len += 1;
     }
-    len >= 64 && first == Some('M')
+    (len >= 64 && first == Some('M'))
+        || (len >= 40 && !spaced && upper && lower && digit && !looks_like_path(body))
+}
+
+/// An absolute path of short components (`/srv/CloudFront/keys/Prod2026/signing`), which
+/// a line of random base64 almost never is.
+fn looks_like_path(token: &str) -> bool {
+    token.starts_with('/')
+        && token.matches('/').count() >= 2
+        && token.split('/').all(|part| part.len() <= 32)
 }
 
 /// The most bytes cfsign reads from a key, passphrase, policy or cookie file: such
@@ -1493,11 +1510,25 @@ mod tests {
         ] {
             assert!(looks_like_key_material(&text), "{text}");
         }
+        // One line of a key's body, bare, quoted, as a CSV field or with a literal `\n`
+        // (the fresh review found these echoed in errors).
+        let line = pem.lines().nth(2).unwrap();
+        for text in [
+            line.to_string(),
+            format!("\"{line}\""),
+            format!("{line},"),
+            format!("{line}\\n"),
+        ] {
+            assert!(looks_like_key_material(&text), "{text}");
+        }
         for text in [
             "keys/private_key.pem",
             "/var/lib/cloudfront/trustedkeys/production/keys/for/the/site/here",
             "K2JCJMDEHXQW5F",
+            "APKAEIBAERJR2EXAMPLE",
             "K2JCJMDEHXQW5F=public_key.pem",
+            "Q3 Report 2026 Final Version For Our Customers Worldwide",
+            "/srv/CloudFront/keys/Production2026/signing/privatekey",
             "7",
             "2026-12-31T00:00:00Z",
             "192.0.2.0/24",

@@ -85,7 +85,9 @@ pub fn redact_pin(uri: &str) -> String {
     let hide = |part: &str, sep: char| -> String {
         part.split(sep)
             .map(|attr| match attr.split_once('=') {
-                Some(("pin-value", _)) => "pin-value=***".to_string(),
+                Some((name, _)) if name.eq_ignore_ascii_case("pin-value") => {
+                    format!("{name}=***")
+                }
                 _ => attr.to_string(),
             })
             .collect::<Vec<_>>()
@@ -95,6 +97,31 @@ pub fn redact_pin(uri: &str) -> String {
         Some(q) => format!("{}?{}", hide(path, ';'), hide(q, '&')),
         None => hide(path, ';'),
     }
+}
+
+/// `text` with the value of every `pin-value=` (any case, anywhere: a PKCS#11 URI written
+/// with an upper-case scheme, behind `file://`, or given to the wrong option) replaced by
+/// `***`, up to the next `&`, `;`, `?`, quote or whitespace. Applied to every message
+/// cfsign prints, so a PIN never reaches a terminal or a CI log.
+pub fn redact_pins_in_text(text: &str) -> std::borrow::Cow<'_, str> {
+    const NAME: &str = "pin-value=";
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains(NAME) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    while let Some(found) = lower[rest..].find(NAME) {
+        let value = rest + found + NAME.len();
+        out.push_str(&text[rest..value]);
+        out.push_str("***");
+        let end = text[value..]
+            .find(|c: char| matches!(c, '&' | ';' | '?' | '"' | '\'') || c.is_whitespace())
+            .map_or(text.len(), |i| value + i);
+        rest = end;
+    }
+    out.push_str(&text[rest..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// PEM text kept base64-encoded (the whole file, one line): the decoded PEM when `text`
@@ -162,6 +189,29 @@ mod tests {
             redact_pin("pkcs11:token=cf?pin-value=1234&module-path=/m.so"),
             "pkcs11:token=cf?pin-value=***&module-path=/m.so"
         );
+        // The fresh review found these PINs printed: any case, any place in a message.
+        assert_eq!(
+            redact_pin("pkcs11:token=x?PIN-VALUE=SECRET"),
+            "pkcs11:token=x?PIN-VALUE=***"
+        );
+        for (text, want) in [
+            (
+                "cannot read private key PKCS11:token=x?pin-value=SECRET: no such file",
+                // Everything up to the next separator goes, the message's colon too.
+                "cannot read private key PKCS11:token=x?pin-value=*** no such file",
+            ),
+            (
+                "file://pkcs11:token=x;Pin-Value=SECRET&module-path=/m.so",
+                "file://pkcs11:token=x;Pin-Value=***&module-path=/m.so",
+            ),
+            (
+                "a pin-value=1 and PIN-VALUE=2",
+                "a pin-value=*** and PIN-VALUE=***",
+            ),
+            ("nothing to hide", "nothing to hide"),
+        ] {
+            assert_eq!(redact_pins_in_text(text), want);
+        }
         assert!(!format!("{s:?}").contains("1234"));
     }
 

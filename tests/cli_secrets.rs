@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{KPID, NOW, cfsign, key, key_arg};
+use common::{KPID, NOW, cfsign, cfsign_rsa, key, key_arg};
 
 const URL: &str = "https://d111111abcdef8.cloudfront.net/image.jpg";
 
@@ -317,4 +317,95 @@ fn readable_private_key_file_was_not_warned_about() {
             assert_eq!(stderr, "", "mode {mode:o}");
         }
     }
+}
+
+/// Regression (fresh review): one line of a key's base64 body, given as a key pair ID, a
+/// URL, a path or piped to `verify -`, was quoted whole in the error (only armour or a
+/// whole body starting with `M` was recognised).
+#[test]
+fn one_line_of_a_key_body_was_echoed() {
+    for name in ["rsa2048_pkcs1.pem", "ec_p256_sec1.pem"] {
+        let text = pem(name);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        // A full 64-character line from the middle of the body.
+        let line = lines[lines.len() / 2];
+        for value in [line.to_string(), format!("\"{line}\""), format!("{line},")] {
+            refused(
+                "--key-pair-id LINE",
+                name,
+                cfsign_rsa()
+                    .arg("https://d111111abcdef8.cloudfront.net/a.jpg")
+                    .args(["--key-pair-id", &value]),
+            );
+            refused("URL argument LINE", name, cfsign_rsa().arg(&value));
+            refused(
+                "CFSIGN_PRIVATE_KEY_FILE=LINE",
+                name,
+                cfsign()
+                    .arg("https://d111111abcdef8.cloudfront.net/a.jpg")
+                    .env("CFSIGN_PRIVATE_KEY_FILE", &value)
+                    .env("CFSIGN_KEY_PAIR_ID", KPID),
+            );
+            let out = cfsign()
+                .args([
+                    "verify",
+                    "-",
+                    "--public-key",
+                    &key_arg("rsa2048_public.pem"),
+                ])
+                .args(["--key-pair-id", KPID])
+                .write_stdin(format!("{value}\n"))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_ne!(out.status.code(), Some(0), "verify - {name}: {stderr}");
+            assert_no_key_text(&stderr, name, "verify - LINE");
+            let out = cfsign_rsa()
+                .write_stdin(format!("{value}\n"))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "stdin batch {name}: {stderr}");
+            assert_no_key_text(&stderr, name, "stdin batch LINE");
+            assert_no_key_text(&String::from_utf8_lossy(&out.stdout), name, "stdout");
+        }
+    }
+    // A legacy CloudFront key pair ID (20 upper-case characters) is still an ID.
+    cfsign()
+        .arg("https://d111111abcdef8.cloudfront.net/a.jpg")
+        .args(["--private-key", &key_arg("rsa2048_pkcs1.pem")])
+        .args(["--key-pair-id", "APKAEIBAERJR2EXAMPLE", "--now", NOW])
+        .assert()
+        .success();
+}
+
+/// Regression (fresh review): a PKCS#11 PIN was printed when the URI's scheme or the
+/// attribute name was upper case, or the URI sat behind `file://` or another option.
+#[test]
+fn pkcs11_pin_in_an_unexpected_form_was_printed() {
+    for value in [
+        "PKCS11:token=x?pin-value=SECRET1234",
+        "Pkcs11:token=x?pin-value=SECRET1234",
+        "pkcs11:token=x?PIN-VALUE=SECRET1234",
+        "file://pkcs11:token=x?pin-value=SECRET1234",
+    ] {
+        let out = cfsign()
+            .arg("https://d111111abcdef8.cloudfront.net/a.jpg")
+            .args(["--private-key", value, "--key-pair-id", KPID])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{value}: {stderr}");
+        assert!(out.stdout.is_empty(), "{value}");
+        assert!(!stderr.contains("SECRET1234"), "{value}: {stderr}");
+        assert!(stderr.contains("***"), "{value}: {stderr}");
+    }
+    let out = cfsign()
+        .args(["verify", "https://d111111abcdef8.cloudfront.net/a.jpg"])
+        .args(["--public-key", "pkcs11:token=x?pin-value=SECRET1234"])
+        .args(["--key-pair-id", KPID])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("SECRET1234"), "verify: {stderr}");
 }

@@ -165,8 +165,10 @@ pub fn note_local_time(option: &str, input: &str, t: i64) {
 /// ignored (`eprintln!` would panic): the exit status still tells what happened, and a
 /// message nobody can read must not stop the work.
 pub fn stderr_line(line: &str) {
+    // A PKCS#11 PIN written where cfsign did not expect it is never printed.
+    let line = cfsign::key_source::redact_pins_in_text(line);
     let mut text = String::with_capacity(line.len() + 1);
-    text.push_str(line);
+    text.push_str(&line);
     text.push('\n');
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }

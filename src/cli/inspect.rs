@@ -110,8 +110,8 @@ pub fn run(mut args: InspectArgs) -> Result<u8> {
 fn undecodable(args: &InspectArgs, found: &Inspection) -> Option<String> {
     match &args.signed_url {
         Some(url) if !super::verify::is_http_url(url) => Some(format!(
-            "SIGNED_URL \"{}\" is not an http(s) URL, so there is nothing to decode; give a signed URL starting with https:// or http://",
-            sanitize(url)
+            "SIGNED_URL {} is not an http(s) URL, so there is nothing to decode; give a signed URL starting with https:// or http://",
+            super::verify::quoted_unless_key(url)
         )),
         Some(url) if found.signing_parameters == 0 => Some(format!(
             "SIGNED_URL \"{}\" is not a signed URL: it has none of the query parameters Expires, Policy, Signature, Key-Pair-Id",

@@ -167,8 +167,11 @@ impl<R: Read> Read for NoKeyText<R> {
 /// Whether a bad input line must not be quoted in its error: it is base64 text of 16 or
 /// more characters (a line of a key's body, perhaps, never a URL).
 pub fn is_base64_line(line: &str) -> bool {
-    line.len() >= 16
+    // Quotes and separators around it (a CSV field) do not make it a URL.
+    let line = line.trim_matches(|c: char| matches!(c, '"' | '\'' | ',' | ';'));
+    (line.len() >= 16
         && line
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='))
+        || cfsign::key::looks_like_key_material(line)
 }

@@ -250,11 +250,21 @@ pub(super) fn is_http_url(input: &str) -> bool {
 fn require_http_url(what: &str, input: &str) -> Result<()> {
     if !is_http_url(input) {
         bail!(
-            "{what} \"{}\" is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://",
-            sanitize(input)
+            "{what} {} is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://",
+            quoted_unless_key(input)
         );
     }
     Ok(())
+}
+
+/// `input` quoted and sanitised for a message, or `(not shown: it looks like key
+/// material)` when it may be a line of a private key (never echoed).
+pub(super) fn quoted_unless_key(input: &str) -> String {
+    if cfsign::key::looks_like_key_material(input) {
+        "(not shown: it looks like key material)".into()
+    } else {
+        format!("\"{}\"", sanitize(input))
+    }
 }
 
 /// `-` as SIGNED_URL: the first non-blank line of standard input (`pbpaste | cfsign
