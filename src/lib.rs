@@ -65,6 +65,7 @@ pub mod sign;
 mod signature_cache;
 pub mod signing_key;
 pub mod time;
+mod uri;
 pub mod url;
 pub mod verify;
 

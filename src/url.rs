@@ -10,6 +10,7 @@ use crate::key::KeyAlgorithm;
 use crate::params::SigningParameter;
 use crate::policy::{self, Condition, Policy, PolicyMode, PolicyType, RawPolicy};
 use crate::sign::{HashAlgorithm, Signer};
+use crate::uri::{Uri, numeric_host, percent_decode};
 
 /// Query parameter: the expiry of a canned policy, Unix seconds.
 pub const EXPIRES: &str = SigningParameter::Expires.query_name();
@@ -166,19 +167,18 @@ fn percent_encode_bad(s: &str) -> String {
 /// browsers send it (`xn--bcher-kva.example`, not `%C3%BC`), and the other characters
 /// [`first_bad_char`] finds percent-encoded.
 fn client_encoded(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, tail) = rest.split_at(end);
-        if !authority.is_ascii() && !authority.contains('@') {
-            let (host, port) = match authority.rsplit_once(':') {
-                Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
-                _ => (authority, None),
-            };
-            if let Ok(ascii) = idna::domain_to_ascii(host) {
-                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-                return format!("{scheme}://{ascii}{port}{}", percent_encode_bad(tail));
-            }
-        }
+    if let Some(uri) = Uri::lex(url)
+        && !uri.authority().is_ascii()
+        && uri.userinfo().is_none()
+        && let Ok(ascii) = idna::domain_to_ascii(uri.host())
+    {
+        let port = uri.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let tail = &url[uri.authority.end..];
+        return format!(
+            "{}://{ascii}{port}{}",
+            uri.scheme(),
+            percent_encode_bad(tail)
+        );
     }
     percent_encode_bad(url)
 }
@@ -250,13 +250,6 @@ fn stray_around(url: &str) -> Option<Error> {
     ))
 }
 
-/// Splits `scheme://host[:port]` from the rest; `None` if there is no `://`.
-fn host_of(url: &str) -> Option<&str> {
-    let (_, rest) = url.split_once("://")?;
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    Some(&rest[..end])
-}
-
 /// Checks a URL before signing \[R11\] and returns the warnings that apply.
 ///
 /// Refused: raw spaces, control characters, non-ASCII, `"` and `\` (the error carries
@@ -274,7 +267,7 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
         url: url.into(),
         problem: problem.into(),
     };
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Some(uri) = Uri::lex(url) else {
         let lower = url.to_ascii_lowercase();
         if lower.starts_with("http:/") || lower.starts_with("https:/") {
             return Err(form(
@@ -285,9 +278,9 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
             "has no scheme: it must start with https:// or http://",
         ));
     };
+    let scheme = uri.scheme();
     if let Some((what, position)) = first_bad_char(url) {
-        let start = scheme.len() + 3;
-        let in_host = host_of(url).is_some_and(|h| (start..start + h.len()).contains(&position));
+        let in_host = uri.authority.contains(&position);
         let what = if in_host && what == "a non-ASCII character" {
             "a non-ASCII character in the host"
         } else {
@@ -300,10 +293,10 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
             encoded: client_encoded(url),
         });
     }
-    if let Some(i) = url.find('#') {
+    if let Some(fragment) = uri.fragment() {
         return Err(Error::UrlFragment {
             url: url.into(),
-            fragment: url[i..].into(),
+            fragment: format!("#{fragment}"),
         });
     }
     if !matches!(scheme, "http" | "https") {
@@ -311,20 +304,17 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
             "has the scheme {scheme:?}; CloudFront signed URLs use http or https (lower case)"
         )));
     }
-    let authority = host_of(url).unwrap_or_default();
-    if authority.is_empty() || rest.starts_with('/') {
+    if uri.authority().is_empty() {
         return Err(form("has no host after the scheme"));
     }
-    if authority.contains('@') {
+    if uri.userinfo().is_some() {
         return Err(form(
             "has user info (user:password@) before the host; clients strip it before sending, and it would be copied into the signed URL",
         ));
     }
-    let (host, _) = split_port(authority).map_err(|p| form(&p))?;
-    if host.is_empty() {
-        return Err(form("has no host after the scheme"));
-    }
-    if let Some((_, query)) = url.split_once('?') {
+    uri.check_authority().map_err(|p| form(&p.to_string()))?;
+    let host = uri.host();
+    if let Some(query) = uri.query() {
         for pair in query.split('&') {
             let name = pair.split('=').next().unwrap_or_default();
             if let Some(param) = SIGNING_PARAMETERS.iter().find(|p| **p == name) {
@@ -355,36 +345,6 @@ pub fn check_url(url: &str) -> Result<Vec<Warning>> {
         warnings.push(Warning::LiteralStar);
     }
     Ok(warnings)
-}
-
-/// Splits `host[:port]` (or `[v6]:port`); the error says what is wrong with the port or
-/// an unclosed IPv6 bracket.
-fn split_port(authority: &str) -> std::result::Result<(&str, Option<&str>), String> {
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let Some(end) = v6.find(']') else {
-            return Err("has an IPv6 host without its closing ']'".into());
-        };
-        let after = &v6[end + 1..];
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(format!("has {after:?} after the IPv6 host")),
-        };
-        (&authority[..end + 2], port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    if let Some(p) = port
-        && !(p.bytes().all(|b| b.is_ascii_digit()) && matches!(p.parse::<u32>(), Ok(1..=65_535)))
-    {
-        return Err(format!(
-            "has the port {p:?}, which is not a number from 1 to 65535"
-        ));
-    }
-    Ok((host, port))
 }
 
 /// The form a client sends for a URL, when it differs from the URL as written, and what
@@ -423,29 +383,18 @@ impl SentForm {
 /// `None` when the URL has no `scheme://`. `changes` is empty when the client sends the
 /// URL as written.
 pub fn sent_form(url: &str) -> Option<SentForm> {
-    let (scheme, rest) = url.split_once("://")?;
+    let uri = Uri::lex(url)?;
+    let scheme = uri.scheme();
     let mut changes: Vec<String> = Vec::new();
     let lower_scheme = scheme.to_ascii_lowercase();
     if lower_scheme != scheme {
         changes.push("scheme in lower case".into());
     }
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (mut authority, after) = rest.split_at(end);
-    if let Some(i) = authority.rfind('@') {
-        authority = &authority[i + 1..];
+    if uri.userinfo().is_some() {
         changes.push("user info removed".into());
     }
-    let (host, port) = match authority.strip_prefix('[') {
-        Some(v6) => match v6.find(']') {
-            Some(e) => (&authority[..e + 2], v6[e + 1..].strip_prefix(':')),
-            None => (authority, None),
-        },
-        None => match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        },
-    };
-    let mut host = host.to_string();
+    let port = uri.port();
+    let mut host = uri.host().to_string();
     if host.contains('%') {
         let decoded = percent_decode(&host);
         if decoded != host
@@ -492,10 +441,8 @@ pub fn sent_form(url: &str) -> Option<SentForm> {
         Some(p) => port_text = format!(":{p}"),
         None => {}
     }
-    let (path, query) = match after.find('?') {
-        Some(i) => after.split_at(i),
-        None => (after, ""),
-    };
+    // The query (and a fragment) as written, with its '?'.
+    let (path, query) = (uri.path(), &url[uri.path.end..]);
     let mut new_path = remove_dot_segments(path);
     if new_path != path {
         changes.push(if path.to_ascii_lowercase().contains("%2e") {
@@ -518,78 +465,6 @@ pub fn sent_form(url: &str) -> Option<SentForm> {
         changes: changes.join(", "),
         other_port,
     })
-}
-
-/// Decodes `%XX` escapes (invalid ones stay as written); non-UTF-8 results are lossy.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).and_then(|&c| hex(c)),
-                b.get(i + 2).and_then(|&c| hex(c)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The IPv4 address a host names when its last label is a number, as the WHATWG URL
-/// standard's IPv4 parser reads it (browsers): up to four parts, each decimal, octal
-/// (leading `0`) or hex (`0x`), the last filling the remaining bytes (`0x7f.1` is
-/// 127.0.0.1). `None` for a host name, or a numeric host no browser accepts.
-fn numeric_host(host: &str) -> Option<std::net::Ipv4Addr> {
-    let mut parts: Vec<&str> = host.split('.').collect();
-    if parts.len() > 1 && parts.last() == Some(&"") {
-        parts.pop();
-    }
-    let last = parts.last()?;
-    let hex_last = last
-        .strip_prefix("0x")
-        .or_else(|| last.strip_prefix("0X"))
-        .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
-    if last.is_empty() || !(last.bytes().all(|b| b.is_ascii_digit()) || hex_last) {
-        return None;
-    }
-    if parts.len() > 4 {
-        return None;
-    }
-    let numbers: Vec<u64> = parts
-        .iter()
-        .map(|p| {
-            let (digits, radix) = match p.strip_prefix("0x").or(p.strip_prefix("0X")) {
-                Some(h) => (h, 16),
-                None if p.len() > 1 && p.starts_with('0') => (&p[1..], 8),
-                None => (*p, 10),
-            };
-            match (p.is_empty(), digits.is_empty()) {
-                (true, _) => None,
-                // `0x` alone is zero.
-                (false, true) => Some(0),
-                (false, false) => u64::from_str_radix(digits, radix)
-                    .ok()
-                    .filter(|n| *n < 1 << 32),
-            }
-        })
-        .collect::<Option<_>>()?;
-    let (last, init) = numbers.split_last()?;
-    if init.iter().any(|&n| n > 255) || *last >= 1u64 << (8 * (5 - numbers.len())) {
-        return None;
-    }
-    let mut value = *last;
-    for (i, n) in init.iter().enumerate() {
-        value += n << (8 * (3 - i));
-    }
-    u32::try_from(value).ok().map(std::net::Ipv4Addr::from)
 }
 
 /// The URL as browsers send it, when they percent-encode something it holds raw (the
@@ -971,6 +846,65 @@ mod tests {
             check_url("https://d1.net:8443/a").unwrap(),
             vec![Warning::OtherPort { port: 8443 }]
         );
+    }
+
+    /// Regression (review bug 3): a host with two colons signed with exit 0 and a
+    /// nonsense warning ("default port dropped"), though browsers and curl refuse it.
+    #[test]
+    fn host_with_two_colons_signed() {
+        for (url, port) in [
+            ("https://d1.net:443:443/a", "\"443:443\""),
+            ("https://d1.net:a:443/a", "\"a:443\""),
+            ("https://d1.net:1:2/a", "\"1:2\""),
+        ] {
+            let e = check_url(url).unwrap_err();
+            assert!(matches!(e, Error::UrlForm { .. }), "{url}: {e:?}");
+            let text = e.to_string();
+            assert!(
+                text.contains(&format!("has the port {port}, which is not a number")),
+                "{url}: {text}"
+            );
+        }
+    }
+
+    /// Regression (review bug 4): invalid IPv6 literals signed silently.
+    #[test]
+    fn invalid_ipv6_literals_signed_silently() {
+        for (url, needle) in [
+            (
+                "https://[zz]/a",
+                "has the host [zz], which is no IPv6 address",
+            ),
+            ("https://[]/a", "has the host [], which is no IPv6 address"),
+            (
+                "https://[fe80::1%25eth0]/a",
+                "has the IPv6 host [fe80::1%25eth0] with a zone ID",
+            ),
+        ] {
+            let e = check_url(url).unwrap_err().to_string();
+            assert!(e.contains(needle), "{url}: {e}");
+        }
+        assert!(check_url("https://[2001:db8::1]/a").unwrap().is_empty());
+    }
+
+    /// Regression (fuzz round trip, cookies): hosts empty between dots, starting with a
+    /// dot, only dots, or holding characters no host name holds were accepted, so
+    /// `sign_cookies` signed cookies whose domain no client could match.
+    #[test]
+    fn hosts_no_client_can_request_were_accepted() {
+        for (url, needle) in [
+            ("http://../", "with an empty label"),
+            ("https://..i/", "with an empty label"),
+            ("https://a..b/x", "with an empty label"),
+            ("https://.a(g/", "which holds '('"),
+            ("https://a(g.net/", "which holds '('"),
+        ] {
+            let e = check_url(url).unwrap_err().to_string();
+            assert!(e.contains(needle), "{url}: {e}");
+        }
+        // The fully-qualified form with one trailing dot is a host clients request.
+        assert!(check_url("https://d1.net./a").unwrap().is_empty());
+        assert!(check_url("https://my_host.example/a").unwrap().is_empty());
     }
 
     /// Regression: URLs that clients normalise before sending were signed silently, so
