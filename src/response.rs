@@ -90,16 +90,19 @@ impl ResponseOverrides {
     /// `url` with the overrides appended to its query (after `?`, or `&` when it has
     /// one), byte for byte otherwise; the URL to sign.
     ///
+    /// The URL is checked first ([`crate::url::check_url`]), so that an error about it
+    /// quotes the URL as given, not with the overrides appended.
+    ///
     /// # Errors
-    /// [`Error::UrlHasParameter`] when the URL's query already holds the parameter (S3
-    /// would see two values).
+    /// The errors of [`crate::url::check_url`]; [`Error::UrlHasParameter`] when the URL's
+    /// query already holds the parameter (S3 would see two values).
     pub fn apply<'a>(&self, url: &'a str) -> Result<Cow<'a, str>> {
         if self.params.is_empty() {
             return Ok(Cow::Borrowed(url));
         }
-        // A fragment is no part of the request; sign_url refuses it with its own message.
-        let before_fragment = url.split('#').next().unwrap_or(url);
-        let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+        // A '#fragment' would otherwise swallow the appended parameters into the error.
+        crate::url::check_url(url)?;
+        let query = url.split_once('?').map_or("", |(_, q)| q);
         for (name, _) in &self.params {
             let present = query
                 .split('&')
@@ -299,6 +302,26 @@ mod tests {
                 .unwrap(),
             "https://d1.net/a b"
         );
+    }
+
+    /// Regression (review bug 5): with a `#fragment` URL, the fragment error quoted the
+    /// appended `response-content-disposition` parameter as part of the fragment.
+    #[test]
+    fn fragment_error_quoted_the_appended_parameter() {
+        for o in [
+            ResponseOverrides::new().download_as("x").unwrap(),
+            ResponseOverrides::new().content_type("text/plain").unwrap(),
+        ] {
+            let e = o.apply("https://d1.net/a#x").unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "URL \"https://d1.net/a#x\" has a fragment (\"#x\"), which clients never send to CloudFront"
+            );
+            assert_eq!(
+                e.hint().unwrap(),
+                "sign the URL without \"#x\": \"https://d1.net/a\""
+            );
+        }
     }
 
     #[test]

@@ -183,3 +183,21 @@ fn a_url_that_already_has_the_parameter_is_refused_and_the_others_signed() {
     assert_eq!(signed.lines().count(), 1, "{signed}");
     assert_signed_byte_exact(signed.trim_end());
 }
+
+/// Regression (review bug 5): on a URL with a `#fragment`, the fragment error quoted
+/// cfsign's own appended parameter as part of the fragment, and the hint with it.
+#[test]
+fn download_as_on_a_fragment_url_quoted_the_appended_parameter() {
+    for option in [["--download-as", "x"], ["--content-type", "text/plain"]] {
+        let err = assert_refused(
+            cfsign_rsa().arg("https://d1.net/a#x").args(option),
+            1,
+            "cfsign: error: URL \"https://d1.net/a#x\" has a fragment (\"#x\")",
+        );
+        assert!(
+            err.contains("hint: sign the URL without \"#x\": \"https://d1.net/a\""),
+            "{err}"
+        );
+        assert!(!err.contains("response-content"), "{err}");
+    }
+}
