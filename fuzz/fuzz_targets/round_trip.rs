@@ -10,7 +10,8 @@ use std::net::Ipv4Addr;
 use arbitrary::Arbitrary;
 use cfsign::verify::{RequestContext, verify_cookie_entries, verify_cookies, verify_url};
 use cfsign::{
-    Condition, CookieAttributes, CookiePolicy, PolicyMode, SignedUrl, SourceIp, UrlPolicy, Warning,
+    Condition, CookieAttributes, CookiePolicy, PolicyMode, PolicyType, SignedUrl, SourceIp,
+    UrlPolicy, Warning,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -55,6 +56,27 @@ fn resource_for(r: &Option<Resource>, url: &str) -> Option<String> {
         }
         Resource::Text(t) => Some(t.clone()),
     }
+}
+
+/// The host (lower case) and path (`/` when empty, without the query) of a URL that
+/// `check_url` accepted.
+fn host_and_path(url: &str) -> (String, &str) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split('?').next().unwrap_or_default();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority.split(':').next().unwrap_or_default();
+    (
+        host.to_ascii_lowercase(),
+        if path.is_empty() { "/" } else { path },
+    )
+}
+
+/// RFC 6265 section 5.1.4 path-match.
+fn path_matches(cookie_path: &str, request_path: &str) -> bool {
+    request_path == cookie_path
+        || (request_path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/')
+                || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')))
 }
 
 /// A time the policy allows, when there is one.
@@ -183,7 +205,16 @@ fuzz_target!(|input: Input| {
         .warnings
         .iter()
         .any(|w| matches!(w, Warning::ClientForm { .. } | Warning::BrowserForm { .. }));
-    let Some(ctx) = ctx.filter(|_| !client_form) else {
+    // A pattern (or any exact text) resource may not cover the URL requested here: the
+    // cookies are then rightly refused for it, so serving is required only when the
+    // signed policy covers the URL (a canned one only the URL it names).
+    let covered = match cookies.policy_type {
+        PolicyType::Canned => cookies.resource == url,
+        PolicyType::Custom => {
+            cfsign::Policy::from_json(cookies.policy.as_bytes()).is_ok_and(|p| p.covers(&url))
+        }
+    };
+    let Some(ctx) = ctx.filter(|_| !client_form && covered) else {
         return;
     };
     // The request URL: the resource when it is exact, the URL it was cut from otherwise.
@@ -216,8 +247,20 @@ fuzz_target!(|input: Input| {
     let plain_http = url
         .get(..7)
         .is_some_and(|s| s.eq_ignore_ascii_case("http://"));
+    // For a pattern resource the cookie Path and Domain are checked against the pattern,
+    // not against this URL: the forms that carry them are checked only where a client
+    // would send the cookies with this URL (RFC 6265 path-match and domain-match).
+    let (host, path) = host_and_path(&url);
+    let attributes_match = cookies
+        .attributes
+        .path
+        .as_deref()
+        .is_none_or(|p| path_matches(p, path))
+        && cookies.attributes.domain.as_deref().is_none_or(|d| {
+            cfsign::cookies::domain_covers(d.strip_prefix('.').unwrap_or(d), &host)
+        });
     for (form, text) in forms {
-        if text.is_empty() || (input.secure && plain_http) {
+        if text.is_empty() || (input.secure && plain_http) || !attributes_match {
             continue;
         }
         let entries = cfsign::verify::parse_cookie_entries(&text)
