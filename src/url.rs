@@ -89,7 +89,7 @@ impl fmt::Display for Warning {
                 "{host} is an S3 endpoint: S3 does not understand CloudFront signatures; sign your distribution's URL (d111111abcdef8.cloudfront.net or an alternate domain)"
             ),
             Warning::LiteralStar => f.write_str(
-                "the URL holds '*', which a canned policy signs as a literal character; to grant access to many files use --policy-resource with a wildcard, or signed cookies",
+                "the URL holds '*', which a canned policy signs as a literal character; to grant access to many files sign a policy resource with a wildcard, or use signed cookies",
             ),
             Warning::StarIsWildcard => f.write_str(
                 "the URL holds '*', which the custom policy's Resource reads as a wildcard: the signature also works for every URL it matches (only a canned policy, without a start time or IP range, takes '*' literally)",
@@ -111,7 +111,7 @@ impl fmt::Display for Warning {
                 "the URL names port {port}, but CloudFront accepts requests only on port 80 (http) and 443 (https): sign the URL your viewers request from CloudFront"
             ),
             Warning::SecureCookieOverHttp => f.write_str(
-                "the cookies are Secure but the resource is http://: clients send Secure cookies only over https, so CloudFront would not receive them on http:// requests; sign an https:// resource, or use --no-secure for plain HTTP",
+                "the cookies are Secure but the resource is http://: clients send Secure cookies only over https, so CloudFront would not receive them on http:// requests; sign an https:// resource, or leave out the Secure attribute for plain HTTP",
             ),
             Warning::ClientForm { sent, changes } => write!(
                 f,
@@ -1055,6 +1055,44 @@ mod tests {
             check_url("https://d1.net/v1/a:b@c;d=e,f$g!h'i(j).jpg")
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    /// Regression (issue 11): two warnings named command-line options
+    /// (`--policy-resource`, `--no-secure`) in the library; a service has no such options,
+    /// so the library says the fix in domain words and the CLI adds the option.
+    #[test]
+    fn library_warnings_named_command_line_options() {
+        let all = [
+            Warning::S3Endpoint {
+                host: "b.s3.amazonaws.com".into(),
+            },
+            Warning::LiteralStar,
+            Warning::StarIsWildcard,
+            Warning::ClientForm {
+                sent: "https://d1.net/".into(),
+                changes: "'/' added as the path".into(),
+            },
+            Warning::BrowserForm {
+                sent: "https://d1.net/%3C".into(),
+            },
+            Warning::OtherPort { port: 8443 },
+            Warning::SecureCookieOverHttp,
+            Warning::grants_everything(None).unwrap(),
+        ];
+        for w in all {
+            let text = w.to_string();
+            assert!(!text.contains("--"), "{text}");
+        }
+        assert!(
+            Warning::LiteralStar
+                .to_string()
+                .ends_with("sign a policy resource with a wildcard, or use signed cookies")
+        );
+        assert!(
+            Warning::SecureCookieOverHttp
+                .to_string()
+                .ends_with("leave out the Secure attribute for plain HTTP")
         );
     }
 

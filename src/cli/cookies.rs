@@ -173,7 +173,7 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
         }
     };
     for w in &cookies.warnings {
-        common::warn(&w.to_string())?;
+        common::warn(&super::hints::warning(w))?;
     }
     let text = match args.format {
         CookieFormat::SetCookie => cookies.to_set_cookie_headers(),

@@ -16,3 +16,13 @@ pub fn hint(e: &cfsign::Error) -> Option<String> {
         _ => e.hint(),
     }
 }
+
+/// A library warning as this command says it: with the option that fixes it where there
+/// is one (the library's text names the fix in domain words), else the library's text.
+pub fn warning(w: &cfsign::Warning) -> String {
+    match w {
+        cfsign::Warning::LiteralStar => "the URL holds '*', which a canned policy signs as a literal character; to grant access to many files use --policy-resource with a wildcard, or signed cookies".into(),
+        cfsign::Warning::SecureCookieOverHttp => "the cookies are Secure but the resource is http://: clients send Secure cookies only over https, so CloudFront would not receive them on http:// requests; sign an https:// resource, or use --no-secure for plain HTTP".into(),
+        _ => w.to_string(),
+    }
+}

@@ -245,7 +245,7 @@ impl Failure {
 
     /// The warnings `--strict` turns into this input's error.
     fn strict(warnings: &[cfsign::Warning]) -> Self {
-        let texts: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        let texts: Vec<String> = warnings.iter().map(super::hints::warning).collect();
         Failure {
             message: format!("--strict: {}", texts.join("; ")),
             hint: Some(common::STRICT_HINT.into()),
@@ -496,7 +496,11 @@ impl Reporter {
                 match self.warnings.iter_mut().find(|w| w.kind == kind) {
                     Some(shown) => shown.repeats += 1,
                     None => {
-                        common::print_warning(&format!("{}{warning}", where_(n)));
+                        common::print_warning(&format!(
+                            "{}{}",
+                            where_(n),
+                            super::hints::warning(&warning)
+                        ));
                         self.warnings.push(ShownWarning {
                             kind,
                             first_line: n,
