@@ -8,7 +8,8 @@ use crate::encoding;
 use crate::key::KeyAlgorithm;
 use crate::policy::{Policy, PolicyType};
 use crate::time::{describe_relative, format_utc};
-use crate::verify::{SigningValues, split_signed_url, values_from_cookies};
+use crate::request::{SigningValues, canonical_expires, split_signed_url, values_from_cookies};
+pub use crate::request::{signature_algorithm, signature_family};
 
 /// What a signed URL (or cookie set) holds, decoded without a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,30 +45,14 @@ pub struct Inspection {
     pub signing_parameters: usize,
 }
 
-fn is_der_sequence(sig: &[u8]) -> bool {
-    sig.len() >= 8 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len() && sig[2] == 0x02
-}
-
-/// The CloudFront key algorithm a raw signature's form shows: RSA-2048 for 256 bytes,
-/// ECDSA P-256 for a DER `SEQUENCE` of up to 72 bytes, `None` for anything else.
-pub fn signature_algorithm(sig: &[u8]) -> Option<KeyAlgorithm> {
-    match sig.len() {
-        256 => Some(KeyAlgorithm::Rsa2048),
-        n if n <= 72 && is_der_sequence(sig) => Some(KeyAlgorithm::EcdsaP256),
-        _ => None,
-    }
-}
-
-/// Judges the algorithm family from a raw signature's form.
-pub fn signature_family(sig: &[u8]) -> String {
-    let der_sequence = is_der_sequence(sig);
-    match sig.len() {
-        256 => "RSA-2048".into(),
-        n if der_sequence && n <= 72 => "ECDSA P-256".into(),
-        n if der_sequence => format!("ECDSA on a curve larger than P-256 ({n} bytes)"),
-        n if n % 128 == 0 => format!("RSA-{} (not accepted by CloudFront)", n * 8),
-        n => format!("unknown ({n} bytes: truncated or damaged?)"),
-    }
+/// The remark for a signing parameter (or cookie) given more than once: the first value
+/// is shown. CloudFront does not document which value it uses, so verification refuses
+/// such a request ([`crate::verify::Reason::DuplicateParameter`]); the fix is to give
+/// each once.
+fn duplicate_note(name: &str) -> String {
+    format!(
+        "{name} is given more than once; the first value is shown, but which one CloudFront uses is undocumented (verify refuses it): give each signing parameter once"
+    )
 }
 
 fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -> Inspection {
@@ -84,16 +69,7 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
         signature_len: None,
         signature_family: None,
         problems: Vec::new(),
-        signing_parameters: [
-            &v.expires,
-            &v.policy,
-            &v.signature,
-            &v.key_pair_id,
-            &v.hash_algorithm,
-        ]
-        .iter()
-        .filter(|p| p.is_some())
-        .count(),
+        signing_parameters: v.present().len(),
     };
     if let Some(f) = fragment {
         out.problems.push(format!(
@@ -101,7 +77,7 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
         ));
     }
     for name in &v.duplicates {
-        out.problems.push(crate::verify::duplicate_note(name));
+        out.problems.push(duplicate_note(name));
     }
     if out.key_pair_id.as_deref().is_none_or(str::is_empty) {
         out.problems.push("no Key-Pair-Id".into());
@@ -123,7 +99,7 @@ fn inspect_values(base_url: String, v: &SigningValues, fragment: Option<&str>) -
         (None, None) => out.problems.push("neither Expires nor Policy".into()),
         (Some(e), None) => {
             out.policy_type = Some(PolicyType::Canned);
-            match crate::verify::canonical_expires(e) {
+            match canonical_expires(e) {
                 Ok(t) => {
                     let p = Policy::canned(out.base_url.clone(), t);
                     out.policy = Some(p.to_json());

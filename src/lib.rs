@@ -60,6 +60,7 @@ pub mod params;
 pub mod pkcs11;
 mod pkcs1_der;
 pub mod policy;
+mod request;
 pub mod response;
 pub mod sign;
 mod signature_cache;

@@ -74,7 +74,7 @@ proptest! {
     #[test]
     fn cookie_parsers_panicked_on_non_ascii(s in text()) {
         if let Err(e) = cfsign::cookies::parse_cookie_header(&s) { show(&e) }
-        match cfsign::verify::parse_cookie_entries(&s) {
+        match cfsign::cookies::parse_cookie_entries(&s) {
             Ok(entries) => {
                 for e in &entries {
                     let _ = e.not_sent(&s, 0);
@@ -85,7 +85,7 @@ proptest! {
             }
             Err(e) => show(&e),
         }
-        if let Ok(pairs) = cfsign::verify::parse_cookie_text(&s) {
+        if let Ok(pairs) = cfsign::cookies::parse_cookie_text(&s) {
             let _ = cfsign::inspect::inspect_cookies(&pairs, &s).to_json(0);
             let _ = cfsign::verify::verify_cookies(&pairs, "https://d1.net/a", &keys(), RequestContext { at: 0, client_ip: None });
         }

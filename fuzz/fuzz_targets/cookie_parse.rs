@@ -18,13 +18,13 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => cfsign_fuzz::exercise_error(&e),
     }
-    match cfsign::verify::parse_cookie_text(cookies) {
+    match cfsign::cookies::parse_cookie_text(cookies) {
         Ok(pairs) => {
             let _ = cfsign::inspect::inspect_cookies(&pairs, url).to_json(ctx.at);
         }
         Err(e) => cfsign_fuzz::exercise_error(&e),
     }
-    match cfsign::verify::parse_cookie_entries(cookies) {
+    match cfsign::cookies::parse_cookie_entries(cookies) {
         Ok(entries) => {
             for e in &entries {
                 let _ = e.not_sent(url, ctx.at);

@@ -263,7 +263,7 @@ fuzz_target!(|input: Input| {
         if text.is_empty() || (input.secure && plain_http) || !attributes_match {
             continue;
         }
-        let entries = cfsign::verify::parse_cookie_entries(&text)
+        let entries = cfsign::cookies::parse_cookie_entries(&text)
             .unwrap_or_else(|e| panic!("{form} form {text:?} does not read back: {e}"));
         let v = verify_cookie_entries(&entries, &url, keys, ctx);
         assert!(

@@ -75,7 +75,7 @@ pub fn run(mut args: InspectArgs) -> Result<u8> {
         super::verify::cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
     let found = match (&cookies, &args.signed_url, &args.url) {
         (Some(text), None, Some(url)) => {
-            let pairs = cfsign::verify::parse_cookie_text(text).context("the cookies")?;
+            let pairs = cfsign::cookies::parse_cookie_text(text).context("the cookies")?;
             if pairs.is_empty() {
                 bail!("no cookies found in the cookie input; give name=value pairs");
             }

@@ -347,7 +347,7 @@ pub fn run(mut args: VerifyArgs) -> Result<u8> {
     let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
     let result = match (&cookies, &args.signed_url, &args.url) {
         (Some(text), None, Some(url)) => {
-            let entries = verify::parse_cookie_entries(text).context("the cookies")?;
+            let entries = cfsign::cookies::parse_cookie_entries(text).context("the cookies")?;
             if entries.is_empty() {
                 bail!("no cookies found in the cookie input; give name=value pairs");
             }
