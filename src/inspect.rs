@@ -5,7 +5,6 @@
 //! terminal.
 
 use crate::encoding;
-use crate::key::KeyAlgorithm;
 use crate::policy::{Policy, PolicyType};
 use crate::time::{describe_relative, format_utc};
 use crate::request::{SigningValues, canonical_expires, split_signed_url, values_from_cookies};
@@ -238,21 +237,6 @@ mod tests {
         assert_eq!(safe, r#"{"r":"a\u202eb"}"#);
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["r"], "a\u{202E}b");
-    }
-
-    #[test]
-    fn families() {
-        assert_eq!(signature_family(&[0u8; 256]), "RSA-2048");
-        let mut der = vec![0x30, 68, 0x02, 32];
-        der.resize(70, 1);
-        assert_eq!(signature_family(&der), "ECDSA P-256");
-        assert!(signature_family(&[0u8; 255]).starts_with("unknown (255 bytes"));
-        assert_eq!(
-            signature_algorithm(&[0u8; 256]),
-            Some(KeyAlgorithm::Rsa2048)
-        );
-        assert_eq!(signature_algorithm(&der), Some(KeyAlgorithm::EcdsaP256));
-        assert_eq!(signature_algorithm(&[0u8; 150]), None);
     }
 
     #[test]

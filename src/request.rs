@@ -268,4 +268,19 @@ mod tests {
             vec![SigningParameter::Signature, SigningParameter::KeyPairId]
         );
     }
+
+    #[test]
+    fn families() {
+        assert_eq!(signature_family(&[0u8; 256]), "RSA-2048");
+        let mut der = vec![0x30, 68, 0x02, 32];
+        der.resize(70, 1);
+        assert_eq!(signature_family(&der), "ECDSA P-256");
+        assert!(signature_family(&[0u8; 255]).starts_with("unknown (255 bytes"));
+        assert_eq!(
+            signature_algorithm(&[0u8; 256]),
+            Some(KeyAlgorithm::Rsa2048)
+        );
+        assert_eq!(signature_algorithm(&der), Some(KeyAlgorithm::EcdsaP256));
+        assert_eq!(signature_algorithm(&[0u8; 150]), None);
+    }
 }
