@@ -6,9 +6,9 @@
 
 use crate::encoding;
 use crate::policy::{Policy, PolicyType};
-use crate::time::{describe_relative, format_utc};
 use crate::request::{SigningValues, canonical_expires, split_signed_url, values_from_cookies};
 pub use crate::request::{signature_algorithm, signature_family};
+use crate::time::{describe_relative, format_utc};
 
 /// What a signed URL (or cookie set) holds, decoded without a key.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -124,7 +124,6 @@ pub(crate) fn path_covers(cookie_path: &str, request_path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::cookies::parse_cookie_entries;
 
     // Broke: Set-Cookie Domain/Path and jar columns were dropped, so verify could not

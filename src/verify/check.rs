@@ -1,7 +1,7 @@
 //! The ordered checks: CloudFront's, in its order, stopping at the first failure.
 
-use super::{RequestContext, TrustedKeys, Verdict, Verification};
 use super::reason::Reason;
+use super::{RequestContext, TrustedKeys, Verdict, Verification};
 use crate::encoding;
 use crate::key::PublicKey;
 use crate::policy::{self, Policy, PolicyType};

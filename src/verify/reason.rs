@@ -5,9 +5,8 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use crate::encoding;
 use crate::key::KeyAlgorithm;
-use crate::policy::{Policy, SourceIp};
+use crate::policy::SourceIp;
 use crate::request::canonical_expires;
 use crate::sign::HashAlgorithm;
 
@@ -163,7 +162,7 @@ pub enum Reason {
     /// `MalformedSignature`: the signature is not CloudFront base64 (wrong alphabet,
     /// truncated) \[R8\].
     SignatureEncoding {
-        /// What is wrong (from [`encoding::decode`]).
+        /// What is wrong (from [`crate::encoding::decode`]).
         problem: String,
     },
     /// `MalformedPolicy`: neither `Expires` nor `Policy`.
@@ -185,7 +184,7 @@ pub enum Reason {
     /// `MalformedPolicy`: the decoded policy is not a valid policy (invalid JSON, wrong
     /// names, milliseconds, ...) \[R3\].
     PolicyInvalid {
-        /// What is wrong (from [`Policy::from_json`]).
+        /// What is wrong (from [`crate::Policy::from_json`]).
         problem: String,
     },
     /// `AccessDenied`: `Hash-Algorithm` holds a value other than `SHA256` (or `SHA1`).
