@@ -292,7 +292,7 @@ impl Gate {
             let (reason, fix) = match ip {
                 Some(ip) => (
                     format!("client IP {ip} is outside the policy's IpAddress {range}: CloudFront policies match IPv4 only"),
-                    "request over IPv4, or sign without --ip-address".to_string(),
+                    "request over IPv4, or sign without an IpAddress condition".to_string(),
                 ),
                 None => (
                     format!("the policy allows only IpAddress {range}, and the viewer's address is unknown"),
@@ -512,6 +512,11 @@ mod tests {
         };
         assert_eq!(r.code, ErrorCode::AccessDenied);
         assert!(r.reason.contains("IPv4 only"), "{}", r.reason);
+        // The fix speaks the policy's terms, not a command's options.
+        assert_eq!(
+            r.fix,
+            "request over IPv4, or sign without an IpAddress condition"
+        );
         // An IPv4-mapped address is its IPv4 address.
         let mut req = get(&url);
         req.extensions_mut()

@@ -214,7 +214,7 @@ impl Pkcs11Key {
         let context = Pkcs11::new(module).map_err(|e| {
             fail(
                 format!("cannot load the PKCS#11 module {} ({e})", module.display()),
-                "give the token's module with module-path= or CFSIGN_PKCS11_MODULE (SoftHSM: /usr/lib/softhsm/libsofthsm2.so, OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)",
+                "give the path of the token's PKCS#11 module (SoftHSM: /usr/lib/softhsm/libsofthsm2.so, OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)",
             )
         })?;
         context
@@ -280,7 +280,7 @@ impl Pkcs11Key {
                 )) => {
                     return Err(fail(
                         "the PIN is wrong".into(),
-                        "give the token's user PIN (pin-value= or CFSIGN_PKCS11_PIN); repeated wrong PINs lock the token",
+                        "give the token's user PIN; repeated wrong PINs lock the token",
                     ));
                 }
                 Err(CkError::Pkcs11(RvError::PinLocked, _)) => {
@@ -307,7 +307,7 @@ impl Pkcs11Key {
             [] if pin.is_none() => {
                 return Err(fail(
                     "no private key found without logging in".into(),
-                    "give the user PIN (pin-value=, CFSIGN_PKCS11_PIN, or at the prompt): private keys are visible only after login",
+                    "give the user PIN: private keys are visible only after login",
                 ));
             }
             [] => {

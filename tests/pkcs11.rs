@@ -262,6 +262,12 @@ fn token_rsa_pkcs_over_digest_info_is_byte_identical_through_the_library() {
     unsafe { std::env::set_var("SOFTHSM2_CONF", token.conf()) };
     let parsed = Pkcs11Uri::parse(&format!("pkcs11:token={TOKEN};object=cf-rsa")).unwrap();
     let pem = PrivateKey::from_pem_file(&key("rsa2048_pkcs8.pem"), None).unwrap();
+    // The library's fix names no option or environment variable of the command.
+    let wrong_pin = Pkcs11Key::open(&parsed, Path::new(MODULE), Some("4321"), None, 1).unwrap_err();
+    assert_eq!(
+        wrong_pin.hint().as_deref(),
+        Some("give the token's user PIN; repeated wrong PINs lock the token")
+    );
     for mechanism in [RsaMechanism::RawOverDigestInfo, RsaMechanism::HashAndSign] {
         let on_token =
             Pkcs11Key::open(&parsed, Path::new(MODULE), Some(PIN), Some(mechanism), 2).unwrap();
@@ -317,8 +323,14 @@ fn token_refusals_name_the_uri_and_the_fix_without_the_pin() {
         );
         err
     };
+    // The library's fixes speak the token's terms; the command adds where it reads the
+    // module and the PIN from (src/cli/hints.rs). Every `pin-value=` in a message is
+    // followed by `***`, even in a hint that names the attribute.
     let err = refuse(&uri("cf-rsa"), Some("4321"), "the PIN is wrong");
-    assert!(err.contains("hint: give the token's user PIN"), "{err}");
+    assert!(
+        err.ends_with("\nhint: give the token's user PIN (pin-value=*** or CFSIGN_PKCS11_PIN); repeated wrong PINs lock the token\n"),
+        "{err}"
+    );
     let in_uri = format!("pkcs11:token={TOKEN};object=cf-rsa?pin-value=4321&module-path={MODULE}");
     let err = refuse(&in_uri, None, "pin-value=***");
     assert!(err.contains("the PIN is wrong"), "{err}");
@@ -333,10 +345,14 @@ fn token_refusals_name_the_uri_and_the_fix_without_the_pin() {
         Some(PIN),
         "no private key with that object=/id= on the token",
     );
-    refuse(
+    let err = refuse(
         &uri("cf-rsa"),
         None,
         "no private key found without logging in",
+    );
+    assert!(
+        err.ends_with("\nhint: give the user PIN (pin-value=*** CFSIGN_PKCS11_PIN, or at the prompt): private keys are visible only after login\n"),
+        "{err}"
     );
     let err = refuse(
         &format!("pkcs11:token={TOKEN};object=cf-rsa"),
@@ -344,10 +360,14 @@ fn token_refusals_name_the_uri_and_the_fix_without_the_pin() {
         "no PKCS#11 module",
     );
     assert!(err.contains("CFSIGN_PKCS11_MODULE"), "{err}");
-    refuse(
+    let err = refuse(
         &format!("pkcs11:token={TOKEN};object=cf-rsa?module-path=/nonexistent/module.so"),
         Some(PIN),
         "cannot load the PKCS#11 module /nonexistent/module.so",
+    );
+    assert!(
+        err.ends_with("\nhint: give the token's module with module-path= or CFSIGN_PKCS11_MODULE (SoftHSM: /usr/lib/softhsm/libsofthsm2.so, OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)\n"),
+        "{err}"
     );
     refuse("pkcs11:token=x", Some(PIN), "names no key");
 }

@@ -13,6 +13,25 @@ pub fn hint(e: &cfsign::Error) -> Option<String> {
             "give the passphrase with --passphrase-file PATH or CFSIGN_PRIVATE_KEY_PASSPHRASE"
                 .into(),
         ),
+        // PKCS#11 token keys (`--private-key pkcs11:...`): where this command reads the
+        // module and the PIN from.
+        cfsign::Error::SigningKey { problem, .. }
+            if problem.starts_with("cannot load the PKCS#11 module ") =>
+        {
+            Some("give the token's module with module-path= or CFSIGN_PKCS11_MODULE (SoftHSM: /usr/lib/softhsm/libsofthsm2.so, OpenSC: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)".into())
+        }
+        cfsign::Error::SigningKey { problem, .. } if problem == "the PIN is wrong" => Some(
+            "give the token's user PIN (pin-value= or CFSIGN_PKCS11_PIN); repeated wrong PINs lock the token"
+                .into(),
+        ),
+        cfsign::Error::SigningKey { problem, .. }
+            if problem == "no private key found without logging in" =>
+        {
+            Some(
+                "give the user PIN (pin-value=, CFSIGN_PKCS11_PIN, or at the prompt): private keys are visible only after login"
+                    .into(),
+            )
+        }
         _ => e.hint(),
     }
 }
