@@ -4,6 +4,8 @@
 //! [`now`] reads the system clock. Nothing here depends on the `TZ` variable: a date or
 //! date-time without an offset is read as UTC.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::error::{Error, Result};
@@ -36,6 +38,50 @@ pub fn range_problem(t: i64) -> Option<&'static str> {
 pub fn now() -> i64 {
     Utc::now().timestamp()
 }
+
+/// `t` in whole Unix seconds (UTC); a fraction of a second is dropped (rounded down), as
+/// CloudFront times are whole seconds \[R6\].
+///
+/// # Errors
+/// [`Error::Time`] for a time before 1970-01-01T00:00:00Z or after [`MAX_TIME`]
+/// (9999-12-31T23:59:59Z); the input is shown as Unix seconds.
+pub fn unix_seconds(t: SystemTime) -> Result<i64> {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(since) => match i64::try_from(since.as_secs()) {
+            Ok(secs) if secs <= MAX_TIME => Ok(secs),
+            _ => Err(time_err(&since.as_secs().to_string(), AFTER_MAX)),
+        },
+        Err(before) => {
+            let before = before.duration();
+            // Rounded down, as for times after 1970: 0.5 s before the epoch is -1.
+            let secs = before.as_secs() + u64::from(before.subsec_nanos() > 0);
+            Err(time_err(&format!("-{secs}"), BEFORE_EPOCH))
+        }
+    }
+}
+
+/// `duration` after `now`, in whole Unix seconds (UTC): an expiry "in an hour" for a clock
+/// the caller chooses (`SystemTime::now()` in a service, a fixed time in a test).
+///
+/// # Errors
+/// As [`unix_seconds`], for `now` or for the sum.
+pub fn unix_seconds_after(now: SystemTime, duration: Duration) -> Result<i64> {
+    let start = unix_seconds(now)?;
+    match now.checked_add(duration) {
+        Some(t) => unix_seconds(t),
+        None => Err(time_err(
+            &format!("{start} + {} seconds", duration.as_secs()),
+            AFTER_MAX,
+        )),
+    }
+}
+
+/// Why a time before the epoch is refused.
+const BEFORE_EPOCH: &str = "is before 1970-01-01T00:00:00Z, the earliest time cfsign accepts";
+
+/// Why a time after year 9999 is refused.
+const AFTER_MAX: &str =
+    "is after 9999-12-31T23:59:59Z (253402300799), the latest time cfsign accepts";
 
 fn time_err(input: &str, problem: impl Into<String>) -> Error {
     Error::Time {
@@ -167,10 +213,7 @@ fn date_in_range(input: &str, t: i64) -> Result<i64> {
             "is before 1970-01-01T00:00:00Z, the earliest time cfsign accepts (write the year with four digits)",
         ))
     } else if t > MAX_TIME {
-        Err(time_err(
-            input,
-            "is after 9999-12-31T23:59:59Z (253402300799), the latest time cfsign accepts",
-        ))
+        Err(time_err(input, AFTER_MAX))
     } else {
         Ok(t)
     }
@@ -381,6 +424,58 @@ mod tests {
         for bad in ["", "90", "m", "0h", "5y", "99999999999999999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn system_times_become_whole_unix_seconds() {
+        let at = |secs: u64, nanos: u32| UNIX_EPOCH + Duration::new(secs, nanos);
+        assert_eq!(unix_seconds(at(1_767_290_400, 0)).unwrap(), 1_767_290_400);
+        assert_eq!(
+            unix_seconds(at(1_767_290_400, 999_999_999)).unwrap(),
+            1_767_290_400
+        );
+        assert_eq!(unix_seconds(UNIX_EPOCH).unwrap(), 0);
+        assert_eq!(unix_seconds(at(253_402_300_799, 0)).unwrap(), MAX_TIME);
+        assert_eq!(
+            unix_seconds_after(at(1_767_286_800, 0), Duration::from_secs(3600)).unwrap(),
+            1_767_290_400
+        );
+        // Fractions of `now` and of the duration add up before rounding down.
+        assert_eq!(
+            unix_seconds_after(at(100, 600_000_000), Duration::from_millis(500)).unwrap(),
+            101
+        );
+    }
+
+    #[test]
+    fn system_times_before_1970_or_after_9999_are_refused() {
+        let e = unix_seconds(UNIX_EPOCH - Duration::from_secs(5)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "time \"-5\" is before 1970-01-01T00:00:00Z, the earliest time cfsign accepts"
+        );
+        let e = unix_seconds(UNIX_EPOCH - Duration::from_millis(500)).unwrap_err();
+        assert!(
+            e.to_string().starts_with("time \"-1\" is before 1970"),
+            "{e}"
+        );
+        let e = unix_seconds(UNIX_EPOCH + Duration::from_secs(253_402_300_800)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "time \"253402300800\" is after 9999-12-31T23:59:59Z (253402300799), the latest time cfsign accepts"
+        );
+        let now = UNIX_EPOCH + Duration::from_secs(1_767_286_800);
+        let e = unix_seconds_after(now, Duration::from_secs(MAX_TIME as u64)).unwrap_err();
+        assert!(e.to_string().contains("after 9999-12-31T23:59:59Z"), "{e}");
+        // A sum SystemTime cannot hold is the same error, not a panic.
+        let e = unix_seconds_after(now, Duration::MAX).unwrap_err();
+        assert!(
+            e.to_string().starts_with(&format!(
+                "time \"1767286800 + {} seconds\" is after",
+                u64::MAX
+            )),
+            "{e}"
+        );
     }
 
     #[test]
