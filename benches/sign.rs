@@ -75,36 +75,27 @@ fn signing(c: &mut Criterion) {
             })
         });
     }
+    // ECDSA: `p256` (RFC 6979, reproducible; Backend::RustCrypto) with both hashes, and
+    // graviola (SHA-256 only, hedged nonces; the default where the CPU runs it).
+    let p256_key = || {
+        key("ec_p256_pkcs8.pem")
+            .with_backend(Backend::RustCrypto)
+            .expect("backend")
+    };
     for hash in [HashAlgorithm::Sha1, HashAlgorithm::Sha256] {
-        let s = signer(key("ec_p256_pkcs8.pem"), hash);
+        let s = signer(p256_key(), hash);
         c.bench_function(&format!("sign/ecdsa_p256_{hash}/p256"), |b| {
             b.iter(|| s.sign_policy(black_box(next().as_bytes())))
         });
     }
-    // graviola's ECDSA, measured against p256 (cfsign keeps p256: graviola hedges its
-    // RFC 6979 nonces with randomness, so its signatures are not reproducible).
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     if Backend::available().contains(&Backend::Graviola) {
-        use graviola::hashing::Sha256;
-        use graviola::signing::ecdsa::{P256, SigningKey};
-        let path = format!(
-            "{}/tests/data/keys/ec_p256_pkcs8.pem",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let pem = std::fs::read_to_string(path).expect("test key");
-        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-        use base64::Engine as _;
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .expect("PEM body");
-        let k = SigningKey::<P256>::from_pkcs8_der(&der).expect("P-256 key");
+        let k = key("ec_p256_pkcs8.pem")
+            .with_backend(Backend::Graviola)
+            .expect("backend");
+        let s = signer(k, HashAlgorithm::Sha256);
         c.bench_function("sign/ecdsa_p256_SHA256/graviola", |b| {
-            b.iter(|| {
-                let mut out = [0u8; 80];
-                let msg = next();
-                k.sign_asn1::<Sha256>(&[black_box(msg.as_bytes())], &mut out)
-                    .map(|s| s.len())
-            })
+            b.iter(|| s.sign_policy(black_box(next().as_bytes())))
         });
     }
     let wildcard = UrlPolicy {
@@ -116,7 +107,7 @@ fn signing(c: &mut Criterion) {
         b.iter(|| s.sign_url(black_box(URL), &wildcard))
     });
     c.bench_function("sign_url/ecdsa_p256_SHA256/p256", |b| {
-        let s = signer(key("ec_p256_pkcs8.pem"), HashAlgorithm::Sha256);
+        let s = signer(p256_key(), HashAlgorithm::Sha256);
         b.iter(|| {
             let t = EXPIRES + fresh.get() as i64;
             fresh.set(fresh.get() + 1);

@@ -13,6 +13,7 @@ use rsa::traits::PublicKeyParts;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
+use crate::hash::HashAlgorithm;
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
@@ -78,28 +79,39 @@ pub struct PrivateKey {
     /// The same RSA key parsed by OpenSSL, when that backend signs (feature `openssl`).
     #[cfg(feature = "openssl")]
     pub(crate) ossl: Option<crate::openssl_backend::OsslRsa>,
-    /// The same RSA key parsed by graviola, when it signs RSA-SHA256 (x86_64/aarch64 CPUs
-    /// with the features it needs).
+    /// The same key parsed by graviola, when it signs SHA-256 (RSA or ECDSA; x86_64 and
+    /// aarch64 CPUs with the features it needs).
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    pub(crate) grav: Option<crate::graviola_backend::GraviolaRsa>,
+    pub(crate) grav: Option<crate::graviola_backend::GraviolaKey>,
 }
 
-/// The library that makes RSA signatures. ECDSA always uses `p256` (deterministic
-/// RFC 6979 nonces). Every backend produces identical RSA signatures (PKCS#1 v1.5 is
-/// deterministic).
+/// The libraries that make a key's signatures.
+///
+/// RSA: every backend produces identical signatures (PKCS#1 v1.5 is deterministic).
+/// ECDSA P-256 with SHA-1 always signs with `p256` (RFC 6979: reproducible). ECDSA
+/// P-256 with SHA-256 signs with graviola on [`Backend::Graviola`] and
+/// [`Backend::OpenSsl`] when the CPU can run it: about 3x faster, but graviola mixes 16
+/// random bytes into the RFC 6979 nonce, so signing the same policy twice gives two
+/// different signatures (both valid). For reproducible ECDSA output (the same key,
+/// policy and hash give the same bytes, as in tests or CI diffs), choose
+/// [`Backend::RustCrypto`] with [`PrivateKey::with_backend`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
-    /// The pure-Rust `rsa` crate: constant-time, blinded, no system library; the default.
+    /// The pure-Rust `rsa` and `p256` crates: constant-time, blinded RSA, RFC 6979 ECDSA
+    /// (reproducible), no system library. The default on CPUs graviola cannot run.
     RustCrypto,
-    /// `graviola` (pure Rust with formally verified assembly) for RSA-SHA256, the `rsa`
-    /// crate for RSA-SHA1 (graviola has no SHA-1): several times faster for SHA-256, no
-    /// system library. The default on x86_64 CPUs with aes, pclmulqdq, bmi1, bmi2, adx,
-    /// avx and avx2, and aarch64 CPUs with neon, aes, pmull and sha2; asked for on another
-    /// CPU, the key stays on [`Backend::RustCrypto`].
+    /// `graviola` (pure Rust with formally verified assembly) for SHA-256, RSA and ECDSA
+    /// P-256; the `rsa` and `p256` crates for SHA-1 (graviola has no SHA-1): several times
+    /// faster for SHA-256, no system library; ECDSA-SHA256 output is not reproducible (see
+    /// [`Backend`]). The default on x86_64 CPUs with aes, pclmulqdq, bmi1, bmi2, adx, avx
+    /// and avx2, and aarch64 CPUs with neon, aes, pmull and sha2; asked for on another CPU,
+    /// the key stays on [`Backend::RustCrypto`].
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     Graviola,
-    /// OpenSSL through the `openssl` crate (cargo feature `openssl`): about 5x faster per
-    /// core. Some system OpenSSL policies refuse SHA-1 signatures.
+    /// OpenSSL through the `openssl` crate (cargo feature `openssl`) for RSA: about 5x
+    /// faster per core than `rsa`. Some system OpenSSL policies refuse SHA-1 signatures.
+    /// ECDSA keys sign as on [`Backend::Graviola`] (an ECDSA key asked to use OpenSSL
+    /// reports that backend, or [`Backend::RustCrypto`] on a CPU graviola cannot run).
     #[cfg(feature = "openssl")]
     OpenSsl,
 }
@@ -143,6 +155,42 @@ impl Backend {
             #[cfg(feature = "openssl")]
             Backend::OpenSsl => "openssl",
         }
+    }
+
+    /// The library that makes a signature with a key of `algorithm` and `hash` on this
+    /// backend and this CPU: `rsa`, `p256`, `graviola` or `openssl`.
+    pub fn signs_with(self, algorithm: KeyAlgorithm, hash: HashAlgorithm) -> &'static str {
+        let graviola = self.graviola_signs(algorithm, hash);
+        match algorithm {
+            _ if graviola => "graviola",
+            #[cfg(feature = "openssl")]
+            KeyAlgorithm::Rsa2048 if self == Backend::OpenSsl => "openssl",
+            KeyAlgorithm::Rsa2048 => "rsa",
+            KeyAlgorithm::EcdsaP256 => "p256",
+        }
+    }
+
+    /// Whether signatures with `algorithm` and `hash` on this backend are reproducible
+    /// (the same key and policy always give the same bytes): true except for ECDSA with
+    /// SHA-256 through graviola (see [`Backend`]).
+    pub fn reproducible(self, algorithm: KeyAlgorithm, hash: HashAlgorithm) -> bool {
+        algorithm == KeyAlgorithm::Rsa2048 || !self.graviola_signs(algorithm, hash)
+    }
+
+    /// Whether graviola makes this signature: SHA-256 on a CPU it runs on, RSA on
+    /// [`Backend::Graviola`], ECDSA on [`Backend::Graviola`] and [`Backend::OpenSsl`].
+    #[allow(unused_variables)]
+    fn graviola_signs(self, algorithm: KeyAlgorithm, hash: HashAlgorithm) -> bool {
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        if hash == HashAlgorithm::Sha256 && crate::graviola_backend::cpu_supported() {
+            return match self {
+                Backend::RustCrypto => false,
+                Backend::Graviola => true,
+                #[cfg(feature = "openssl")]
+                Backend::OpenSsl => algorithm == KeyAlgorithm::EcdsaP256,
+            };
+        }
+        false
     }
 }
 
@@ -756,8 +804,10 @@ impl PrivateKey {
         key.with_backend(Backend::default_for_build())
     }
 
-    /// The backend that signs RSA with this key (for ECDSA keys always
-    /// [`Backend::RustCrypto`], meaning `p256`).
+    /// The backend that signs with this key: the one asked for, or [`Backend::RustCrypto`]
+    /// where that one cannot sign on this CPU (an ECDSA key asked to use OpenSSL reports
+    /// [`Backend::Graviola`], which signs its SHA-256 signatures). Which library makes
+    /// each signature: [`Backend::signs_with`].
     pub fn backend(&self) -> Backend {
         #[cfg(feature = "openssl")]
         if self.ossl.is_some() {
@@ -770,9 +820,11 @@ impl PrivateKey {
         Backend::RustCrypto
     }
 
-    /// The same key signing RSA through `backend` (parsed once, here). ECDSA keys are
-    /// returned unchanged; [`Backend::Graviola`] on a CPU that cannot run it leaves the
-    /// key on [`Backend::RustCrypto`] ([`PrivateKey::backend`] says which).
+    /// The same key signing through `backend` (parsed once, here). An ECDSA key asked to
+    /// use [`Backend::OpenSsl`] signs as on [`Backend::Graviola`]; [`Backend::Graviola`]
+    /// on a CPU that cannot run it leaves the key on [`Backend::RustCrypto`]
+    /// ([`PrivateKey::backend`] says which). [`Backend::RustCrypto`] makes ECDSA output
+    /// reproducible (RFC 6979, `p256`).
     ///
     /// # Errors
     /// [`Error::Crypto`] when OpenSSL or graviola cannot load the key.
@@ -787,17 +839,20 @@ impl PrivateKey {
         {
             key.grav = None;
         }
-        let PrivateMaterial::Rsa(_k) = &key.material else {
-            return Ok(key);
-        };
-        match backend {
-            Backend::RustCrypto => {}
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        use crate::graviola_backend::GraviolaKey;
+        match (&key.material, backend) {
+            (_, Backend::RustCrypto) => {}
             #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-            Backend::Graviola => key.grav = crate::graviola_backend::GraviolaRsa::from_rsa(_k)?,
+            (PrivateMaterial::Rsa(k), Backend::Graviola) => key.grav = GraviolaKey::from_rsa(k)?,
             #[cfg(feature = "openssl")]
-            Backend::OpenSsl => {
-                key.ossl = Some(crate::openssl_backend::OsslRsa::from_rsa(_k)?);
+            (PrivateMaterial::Rsa(k), Backend::OpenSsl) => {
+                key.ossl = Some(crate::openssl_backend::OsslRsa::from_rsa(k)?);
             }
+            #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+            (PrivateMaterial::EcP256(k), _) => key.grav = GraviolaKey::from_p256(k)?,
+            #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+            (PrivateMaterial::EcP256(_), _) => {}
         }
         Ok(key)
     }

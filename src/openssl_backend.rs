@@ -1,10 +1,10 @@
 //! The optional OpenSSL signing backend (cargo feature `openssl`): RSA PKCS#1 v1.5
 //! through the `openssl` crate, about 5x faster per core than the pure-Rust `rsa` crate.
 //!
-//! PKCS#1 v1.5 signatures are deterministic, so both backends give the same bytes. ECDSA
-//! stays on `p256` in every build: its RFC 6979 nonces make output reproducible, which
-//! OpenSSL 3.0 cannot do (it is about 2x faster per core, with random nonces), and p256
-//! is fast enough (~12,000 to 20,000 signatures/s per core).
+//! PKCS#1 v1.5 signatures are deterministic, so every backend gives the same bytes. ECDSA
+//! keys do not sign through OpenSSL: SHA-256 goes through graviola where the CPU runs it
+//! (about as fast as OpenSSL, also with randomised nonces), SHA-1 through `p256`
+//! (RFC 6979, reproducible).
 
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};

@@ -75,9 +75,10 @@ impl fmt::Display for KeyPairId {
 }
 
 /// Signs `msg` with `key` \[R13\], \[R14\]: RSASSA-PKCS1-v1_5 (blinded, deterministic
-/// output) or ECDSA P-256 with RFC 6979 nonces, DER-encoded. Returns the raw signature.
-/// RSA goes through the key's [`Backend`](crate::key::Backend) (graviola signs only
-/// SHA-256; SHA-1 then goes through the `rsa` crate).
+/// output) or ECDSA P-256, DER-encoded. Returns the raw signature. The key's
+/// [`Backend`](crate::key::Backend) decides the library: graviola signs only SHA-256
+/// (RSA, and ECDSA with hedged, non-reproducible nonces); SHA-1 then goes through the
+/// `rsa` crate or `p256` (RFC 6979 nonces).
 ///
 /// # Errors
 /// [`Error::Crypto`] if the backend fails (for OpenSSL also when a system policy refuses
@@ -241,8 +242,10 @@ impl Signer {
     /// The same policy bytes are signed once: the signature is kept in a small bounded
     /// cache (256 policies of up to 4 KiB each, shared by clones of this signer), so a
     /// batch of URLs under one wildcard policy, or cookies for one pattern, costs one call
-    /// into the [`SigningKey`]. Output is unchanged: RSA PKCS#1 v1.5 and `p256`'s RFC 6979
-    /// ECDSA signatures are deterministic.
+    /// into the [`SigningKey`]. Output is unchanged for deterministic signatures (RSA
+    /// PKCS#1 v1.5, `p256`'s RFC 6979 ECDSA); where each signature differs (graviola's
+    /// ECDSA, a KMS ECDSA key) every URL of the batch carries the first one, equally
+    /// valid.
     ///
     /// # Errors
     /// [`Error::HashUnsupported`] when the key cannot sign with the signer's hash; else

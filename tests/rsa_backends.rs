@@ -102,8 +102,12 @@ fn default_backend_is_the_fastest_this_cpu_runs() {
     let fastest = *Backend::available().last().expect("a backend");
     assert_eq!(key.backend(), fastest);
     assert_eq!(Backend::default_for_build(), fastest);
+    // An ECDSA key reports graviola where it signs its SHA-256 signatures (the OpenSSL
+    // backend signs RSA only), else the pure-Rust crates.
     let ec = PrivateKey::from_pem_file(&common::key("ec_p256_pkcs8.pem"), None).expect("key");
-    assert_eq!(ec.backend(), Backend::RustCrypto, "ECDSA stays on p256");
+    let graviola = Backend::available().iter().any(|b| b.name() == "graviola");
+    let want = if graviola { "graviola" } else { "rsa" };
+    assert_eq!(ec.backend().name(), want);
 }
 
 #[test]
@@ -127,16 +131,95 @@ fn version_verbose_names_the_backends_compiled_in_and_chosen() {
         "{out}"
     );
     let usable: Vec<&str> = Backend::available().iter().map(|b| b.name()).collect();
-    let usable_line = format!("RSA backends usable on this CPU: {}", usable.join(", "));
+    let usable_line = format!("Backends usable on this CPU: {}", usable.join(", "));
     assert!(lines.contains(&usable_line.as_str()), "{out}");
+    // ECDSA: SHA-256 through graviola where the CPU runs it (hedged nonces), SHA-1
+    // through p256 (RFC 6979, reproducible).
+    let graviola = usable.contains(&"graviola");
+    let ecdsa_sha256 = if graviola {
+        "ECDSA-SHA256 signs with: graviola (RFC 6979 nonces mixed with random bytes: each signature differs, each verifies)"
+    } else {
+        "ECDSA-SHA256 signs with: p256 (RFC 6979 nonces: the same input gives the same signature)"
+    };
+    assert!(lines.contains(&ecdsa_sha256), "{out}");
     assert!(
-        out.contains("ECDSA P-256 signs with: p256 (RFC 6979"),
+        lines.contains(
+            &"ECDSA-SHA1 signs with: p256 (RFC 6979 nonces: the same input gives the same signature)"
+        ),
         "{out}"
     );
+    assert_eq!(lines.len(), 7, "{out}");
     // Plain --version stays one line.
     let (code, out, _) = common::run(common::cfsign().arg("--version"));
     assert_eq!(
         (code, out.trim()),
         (0, format!("cfsign {}", env!("CARGO_PKG_VERSION")).as_str())
     );
+}
+
+/// What the terminal shows (stdout and stderr on one pseudo-terminal, from `script`)
+/// when `cfsign` signs `urls` RSA test-key URLs from a file with `args`.
+fn batch_on_terminal(urls: usize, args: &str) -> String {
+    common::protect_test_keys();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let list = dir.path().join("urls.txt");
+    let text: String = (0..urls)
+        .map(|i| format!("https://d111111abcdef8.cloudfront.net/{i}.jpg\n"))
+        .collect();
+    std::fs::write(&list, text).expect("write URLs");
+    let command = format!(
+        "'{}' --private-key '{}' --key-pair-id {} --now {} --expires-in 1d {args} < '{}' > /dev/null",
+        common::bin(),
+        common::key_arg("rsa2048_pkcs1.pem"),
+        common::KPID,
+        common::NOW,
+        list.display()
+    );
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"]);
+    for var in common::CFSIGN_VARS {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().expect("script (util-linux) runs");
+    assert!(out.status.success(), "{command}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Issue 14.3: a large RSA-SHA1 batch on the `rsa` crate (the slowest backend) ends with
+/// one note on the terminal naming the faster choices; not for a small batch, SHA-256, or
+/// URLs under one shared policy (signed once), and never when stderr is not a terminal
+/// (other tests sign large batches with an empty stderr).
+#[test]
+fn large_rsa_sha1_batch_on_the_rsa_crate_names_the_faster_choices() {
+    let rsa_signs_sha1 =
+        Backend::default_for_build().signs_with(cfsign::KeyAlgorithm::Rsa2048, HashAlgorithm::Sha1)
+            == "rsa";
+    let shown = batch_on_terminal(1_001, "--jobs 2");
+    let notes: Vec<&str> = shown.lines().filter(|l| l.contains("note:")).collect();
+    if !rsa_signs_sha1 {
+        assert_eq!(notes.len(), 0, "{shown}");
+        return;
+    }
+    assert_eq!(notes.len(), 1, "{shown}");
+    let note = notes[0].trim_end_matches('\r');
+    assert!(
+        note.starts_with("cfsign: note: 1001 lines signed with RSA-SHA1 by the pure-Rust `rsa` crate, the slowest backend; faster: "),
+        "{note}"
+    );
+    assert!(note.contains("an ECDSA P-256 key"), "{note}");
+    let graviola = Backend::available().iter().any(|b| b.name() == "graviola");
+    assert_eq!(note.contains("`--hash-algorithm SHA256`"), graviola, "{note}");
+    assert!(note.contains("`--features openssl`"), "{note}");
+    // No note: a small batch, SHA-256, one shared policy.
+    for (urls, args) in [
+        (1_000, "--jobs 2"),
+        (1_001, "--hash-algorithm SHA256"),
+        (
+            1_001,
+            "--policy-resource 'https://d111111abcdef8.cloudfront.net/*'",
+        ),
+    ] {
+        let shown = batch_on_terminal(urls, args);
+        assert!(!shown.contains("note:"), "{urls} {args}: {shown}");
+    }
 }

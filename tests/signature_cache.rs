@@ -1,6 +1,8 @@
 //! One signature per distinct policy: a `Signer` calls its `SigningKey` once for policy
 //! bytes it has signed before, from any thread, and never hands one policy's signature
-//! to another.
+//! to another. Where the key's signatures are deterministic (RSA, `p256` ECDSA) the cached
+//! one is byte for byte what an uncached signer makes; where they are not (graviola's
+//! ECDSA-SHA256, hedged nonces) it verifies with the public key.
 
 mod common;
 
@@ -47,6 +49,18 @@ fn plain(name: &str, hash: HashAlgorithm) -> Signer {
     Signer::new(key, KeyPairId::new(common::KPID).unwrap()).with_hash_algorithm(hash)
 }
 
+/// Whether `key` signs `hash` reproducibly (else: graviola's hedged ECDSA).
+fn reproducible(key: &PrivateKey, hash: HashAlgorithm) -> bool {
+    key.backend().reproducible(key.algorithm(), hash)
+}
+
+/// Checks `signature` (CloudFront base64) over `policy` with the key's public key.
+fn assert_verifies(key: &PrivateKey, hash: HashAlgorithm, policy: &[u8], signature: &str) {
+    let raw = cfsign::encoding::decode(signature).expect("CloudFront base64");
+    cfsign::sign::verify_bytes(&key.public_key(), hash, policy, &raw)
+        .unwrap_or_else(|e| panic!("{hash}: {e}"));
+}
+
 fn wildcard() -> UrlPolicy {
     UrlPolicy {
         policy_resource: Some("https://d111111abcdef8.cloudfront.net/videos/*".into()),
@@ -87,18 +101,33 @@ fn urls_under_one_wildcard_policy_cost_one_signature_from_every_thread() {
             (1..=2).contains(&calls),
             "{name} {hash}: {calls} signatures"
         );
-        // Byte for byte what a signer without the shared cache makes for the same URL.
+        // What a signer without the shared cache makes for the same URL: byte for byte
+        // where signatures are deterministic, else the same URL with a signature that
+        // verifies.
         let uncached = plain(name, hash)
             .sign_url(
                 "https://d111111abcdef8.cloudfront.net/videos/1/199.mp4",
                 &wildcard(),
             )
-            .unwrap()
-            .url;
-        assert_eq!(urls[1][199], uncached, "{name} {hash}");
-        let signature = |u: &str| u.split("&Signature=").nth(1).unwrap().to_string();
+            .unwrap();
+        let signature = |u: &str| {
+            let tail = u.split("&Signature=").nth(1).unwrap();
+            tail.split('&').next().unwrap().to_string()
+        };
+        if reproducible(&key.key, hash) {
+            assert_eq!(urls[1][199], uncached.url, "{name} {hash}");
+        } else {
+            assert_eq!(
+                common::without_signature(&urls[1][199]),
+                common::without_signature(&uncached.url),
+                "{name} {hash}"
+            );
+            let policy = uncached.policy.as_bytes();
+            assert_verifies(&key.key, hash, policy, &signature(&urls[1][199]));
+        }
+        // Every URL carries the one signature.
         for url in urls.iter().flatten() {
-            assert_eq!(signature(url), signature(&uncached), "{name} {hash}");
+            assert_eq!(signature(url), signature(&urls[0][0]), "{name} {hash}");
         }
     }
 }
@@ -154,5 +183,16 @@ fn cookies_for_one_pattern_cost_one_signature() {
     let uncached = plain("ec_p256_pkcs8.pem", HashAlgorithm::Sha256)
         .sign_cookies(resource, &CookiePolicy::expires(common::EXPIRES))
         .unwrap();
-    assert_eq!(uncached.cookie_header_value(), first.cookie_header_value());
+    let get = |c: &cfsign::SignedCookies, name| c.get(name).unwrap().to_string();
+    if reproducible(&key.key, HashAlgorithm::Sha256) {
+        assert_eq!(uncached.cookie_header_value(), first.cookie_header_value());
+    } else {
+        // Hedged ECDSA: the same cookies apart from the signature, which verifies.
+        for name in [cfsign::cookies::POLICY, cfsign::cookies::KEY_PAIR_ID] {
+            assert_eq!(get(&uncached, name), get(&first, name), "{name}");
+        }
+        let policy = cfsign::encoding::decode(&get(&first, cfsign::cookies::POLICY)).unwrap();
+        let signature = get(&first, cfsign::cookies::SIGNATURE);
+        assert_verifies(&key.key, HashAlgorithm::Sha256, &policy, &signature);
+    }
 }

@@ -252,12 +252,17 @@ fn url_vectors_through_the_cli() {
             .unwrap_or_else(|| panic!("{id}: one line: {out_text:?}"));
         assert!(!line.contains('\n'), "{id}: one line");
         check_signed_url(case, line);
-        // The CLI and the library give the same bytes (ECDSA signing is RFC 6979).
-        assert_eq!(
-            line,
-            library_sign(case).expect(id).url,
-            "{id}: CLI = library"
-        );
+        // The CLI and the library give the same bytes, except where the default
+        // backend's ECDSA nonces are hedged with random bytes (graviola, SHA-256): then
+        // the same URL apart from the signature, which `check_signed_url` verified.
+        let library = library_sign(case).expect(id).url;
+        let key = cfsign::KeyAlgorithm::EcdsaP256;
+        if case.is_ecdsa() && !cfsign::Backend::default_for_build().reproducible(key, case.hash()) {
+            assert_eq!(without_signature(line), without_signature(&library), "{id}");
+            check_signed_url(case, &library);
+        } else {
+            assert_eq!(line, library, "{id}: CLI = library");
+        }
         if case.is_ecdsa() {
             ecdsa += 1;
         } else {

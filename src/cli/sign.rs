@@ -192,6 +192,15 @@ pub fn run(mut args: SignArgs) -> Result<u8> {
     };
     reporter.progress.clear();
     reporter.summarize();
+    // One policy per URL on the slowest backend: name the faster choices (terminal only).
+    let per_url = matches!(&plan, Plan::Conditions(p) if p.policy_resource.is_none());
+    if let Some(note) = super::version::slow_backend_note(&signer, reporter.progress.lines)
+        && from_stdin
+        && per_url
+        && io::stderr().is_terminal()
+    {
+        common::stderr_line(&note);
+    }
     out.flush()?;
     if failures > 0 {
         return Err(Reported(EXIT_INPUT).into());
@@ -530,6 +539,8 @@ struct Progress {
     start: Instant,
     last: Instant,
     shown: bool,
+    /// Input lines read so far.
+    lines: usize,
 }
 
 impl Progress {
@@ -544,10 +555,12 @@ impl Progress {
             start: now,
             last: now,
             shown: false,
+            lines: 0,
         }
     }
 
     fn update(&mut self, lines: usize) {
+        self.lines = lines;
         if !self.enabled || lines < Self::MIN_LINES {
             return;
         }
