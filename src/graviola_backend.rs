@@ -45,9 +45,9 @@ fn detect() -> bool {
 }
 
 /// A private key parsed once by graviola: RSA 2048 or ECDSA P-256 (boxed, so the secret
-/// is not copied by moves after loading; wiped when dropped).
+/// is not copied by later moves, and a `PrivateKey` stays small; wiped when dropped).
 pub(crate) enum GraviolaKey {
-    Rsa(graviola::signing::rsa::SigningKey),
+    Rsa(Box<graviola::signing::rsa::SigningKey>),
     EcP256(Box<graviola::signing::ecdsa::SigningKey<graviola::signing::ecdsa::P256>>),
 }
 
@@ -69,7 +69,7 @@ impl GraviolaKey {
         })?;
         let k = graviola::signing::rsa::SigningKey::from_pkcs1_der(&der)
             .map_err(|e| load_err("RSA", e))?;
-        Ok(Some(GraviolaKey::Rsa(k)))
+        Ok(Some(GraviolaKey::Rsa(Box::new(k))))
     }
 
     /// Hands an already validated P-256 key to graviola (through a minimal SEC1

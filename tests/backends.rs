@@ -19,7 +19,10 @@ fn ecdsa_keys_asked_for_openssl_sign_as_on_graviola() {
         .and_then(|k| k.with_backend(Backend::OpenSsl))
         .expect("key");
     let graviola = Backend::available().iter().any(|b| b.name() == "graviola");
-    assert_eq!(key.backend().name(), if graviola { "graviola" } else { "rsa" });
+    assert_eq!(
+        key.backend().name(),
+        if graviola { "graviola" } else { "rsa" }
+    );
     let sha256 = key
         .backend()
         .signs_with(KeyAlgorithm::EcdsaP256, HashAlgorithm::Sha256);

@@ -33,8 +33,9 @@ fn every_ecdsa_backend_signs_every_ecdsa_vector_and_openssl_verifies_it() {
             let library = key.backend().signs_with(KeyAlgorithm::EcdsaP256, hash);
             let signer = Signer::new(key, KeyPairId::new("K2JCJMDEHXQW5F").expect("id"))
                 .with_hash_algorithm(hash);
-            let signature = cfsign::encoding::decode(&signer.sign_policy(policy).expect("sign"))
-                .expect("CloudFront base64");
+            let signature =
+                cfsign::encoding::decode("Signature", &signer.sign_policy(policy).expect("sign"))
+                    .expect("CloudFront base64");
             // DER SEQUENCE{r, s} [R14], not raw r||s.
             assert_eq!(signature[0], 0x30, "{id} {backend:?}: DER SEQUENCE");
             assert_eq!(usize::from(signature[1]) + 2, signature.len(), "{id}");
@@ -50,7 +51,11 @@ fn every_ecdsa_backend_signs_every_ecdsa_vector_and_openssl_verifies_it() {
     // 5 SHA-1 URL cases; 2 SHA-256 URL cases and 1 SHA-256 cookie case.
     let per_backend: usize = checked.values().sum::<usize>() / backends.len();
     assert_eq!(per_backend, 8, "{checked:?}");
-    assert_eq!(checked.get(&("graviola", "SHA1")), None, "graviola has no SHA-1");
+    assert_eq!(
+        checked.get(&("graviola", "SHA1")),
+        None,
+        "graviola has no SHA-1"
+    );
     let graviola = backends.iter().any(|b| b.name() == "graviola");
     let on_graviola = backends
         .iter()
@@ -60,7 +65,10 @@ fn every_ecdsa_backend_signs_every_ecdsa_vector_and_openssl_verifies_it() {
     assert_eq!(checked.get(&("graviola", "SHA256")).copied(), {
         (on_graviola > 0).then_some(3 * on_graviola)
     });
-    assert_eq!(checked.get(&("p256", "SHA1")).copied(), Some(5 * backends.len()));
+    assert_eq!(
+        checked.get(&("p256", "SHA1")).copied(),
+        Some(5 * backends.len())
+    );
 }
 
 /// `Backend::RustCrypto` is the way to reproducible ECDSA output (RFC 6979, `p256`):

@@ -157,7 +157,7 @@ fn ecdsa_signer_defaults_to_sha256_and_signals_it() {
     // Reproducible output (for CI diffs) on `Backend::RustCrypto`: p256's RFC 6979 gives
     // the same signature for the same input, from two separate signers.
     let pinned = || {
-        let pinned_key = PrivateKey::from_pem_file(&key("ec_p256_sec1.pem"), None)
+        let pinned_key = PrivateKey::from_pem_file(&common::key("ec_p256_sec1.pem"), None)
             .and_then(|k| k.with_backend(cfsign::Backend::RustCrypto))
             .expect("test key");
         Signer::new(pinned_key, KeyPairId::new(common::KPID).expect("id"))

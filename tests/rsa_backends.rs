@@ -191,9 +191,9 @@ fn batch_on_terminal(urls: usize, args: &str) -> String {
 /// (other tests sign large batches with an empty stderr).
 #[test]
 fn large_rsa_sha1_batch_on_the_rsa_crate_names_the_faster_choices() {
-    let rsa_signs_sha1 =
-        Backend::default_for_build().signs_with(cfsign::KeyAlgorithm::Rsa2048, HashAlgorithm::Sha1)
-            == "rsa";
+    let rsa_signs_sha1 = Backend::default_for_build()
+        .signs_with(cfsign::KeyAlgorithm::Rsa2048, HashAlgorithm::Sha1)
+        == "rsa";
     let shown = batch_on_terminal(1_001, "--jobs 2");
     let notes: Vec<&str> = shown.lines().filter(|l| l.contains("note:")).collect();
     if !rsa_signs_sha1 {
@@ -208,7 +208,11 @@ fn large_rsa_sha1_batch_on_the_rsa_crate_names_the_faster_choices() {
     );
     assert!(note.contains("an ECDSA P-256 key"), "{note}");
     let graviola = Backend::available().iter().any(|b| b.name() == "graviola");
-    assert_eq!(note.contains("`--hash-algorithm SHA256`"), graviola, "{note}");
+    assert_eq!(
+        note.contains("`--hash-algorithm SHA256`"),
+        graviola,
+        "{note}"
+    );
     assert!(note.contains("`--features openssl`"), "{note}");
     // No note: a small batch, SHA-256, one shared policy.
     for (urls, args) in [

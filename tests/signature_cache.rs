@@ -56,7 +56,7 @@ fn reproducible(key: &PrivateKey, hash: HashAlgorithm) -> bool {
 
 /// Checks `signature` (CloudFront base64) over `policy` with the key's public key.
 fn assert_verifies(key: &PrivateKey, hash: HashAlgorithm, policy: &[u8], signature: &str) {
-    let raw = cfsign::encoding::decode(signature).expect("CloudFront base64");
+    let raw = cfsign::encoding::decode("Signature", signature).expect("CloudFront base64");
     cfsign::sign::verify_bytes(&key.public_key(), hash, policy, &raw)
         .unwrap_or_else(|e| panic!("{hash}: {e}"));
 }
@@ -191,7 +191,8 @@ fn cookies_for_one_pattern_cost_one_signature() {
         for name in [cfsign::cookies::POLICY, cfsign::cookies::KEY_PAIR_ID] {
             assert_eq!(get(&uncached, name), get(&first, name), "{name}");
         }
-        let policy = cfsign::encoding::decode(&get(&first, cfsign::cookies::POLICY)).unwrap();
+        let policy =
+            cfsign::encoding::decode("Policy", &get(&first, cfsign::cookies::POLICY)).unwrap();
         let signature = get(&first, cfsign::cookies::SIGNATURE);
         assert_verifies(&key.key, HashAlgorithm::Sha256, &policy, &signature);
     }

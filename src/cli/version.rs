@@ -48,7 +48,9 @@ pub fn text() -> String {
         let note = match (key, chosen.reproducible(key, hash)) {
             (KeyAlgorithm::Rsa2048, _) => "",
             (_, true) => " (RFC 6979 nonces: the same input gives the same signature)",
-            (_, false) => " (RFC 6979 nonces mixed with random bytes: each signature differs, each verifies)",
+            (_, false) => {
+                " (RFC 6979 nonces mixed with random bytes: each signature differs, each verifies)"
+            }
         };
         out.push_str(&format!("{name}-{hash} signs with: {library}{note}\n"));
     }
