@@ -4,8 +4,10 @@
 //!
 //! The same policy bytes signed with the same key and hash give the same signature
 //! (PKCS#1 v1.5 is deterministic; `p256` uses RFC 6979 nonces), so output is unchanged.
-//! For a key whose signatures are randomised (a KMS ECDSA key), a cached signature is just
-//! as valid as a new one, and saves a remote call.
+//! For a key whose signatures are randomised (graviola's ECDSA, a KMS ECDSA key), a cached
+//! signature is just as valid as a new one, and saves a call; when two threads sign one
+//! policy at the same moment, the first signature stored is the one both hand out, so a
+//! batch still carries one signature per policy.
 //!
 //! Memory is flat: [`CAPACITY`] direct-mapped slots, each holding at most one policy of
 //! up to [`MAX_POLICY_BYTES`] and its signature; a new policy replaces whatever used its
@@ -15,7 +17,7 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 
-use crate::sign::HashAlgorithm;
+use crate::hash::HashAlgorithm;
 
 /// The number of slots.
 pub(crate) const CAPACITY: usize = 256;
@@ -80,7 +82,16 @@ impl SignatureCache {
         }
         // Signed outside the lock: a remote key may take a network round trip.
         let signature = sign()?;
-        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Entry {
+        let mut entry = slot.lock().unwrap_or_else(|p| p.into_inner());
+        // Another thread may have signed the same policy meanwhile: keep its signature, so
+        // a randomised key still gives one signature per policy.
+        if let Some(e) = entry.as_ref()
+            && e.hash == hash
+            && *e.policy == *policy
+        {
+            return Ok(e.signature.clone());
+        }
+        *entry = Some(Entry {
             hash,
             policy: policy.into(),
             signature: signature.clone(),
@@ -93,6 +104,22 @@ impl SignatureCache {
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    /// Regression: two threads signing one policy at once with a randomised key (graviola's
+    /// ECDSA) each handed out their own signature, so one batch carried two.
+    #[test]
+    fn two_signatures_of_one_policy_made_at_once_were_both_handed_out() {
+        let cache = SignatureCache::new();
+        // The inner call stands for another thread that finishes first.
+        let outer = cache.get_or_sign(HashAlgorithm::Sha256, b"p", || {
+            let inner = cache.get_or_sign(HashAlgorithm::Sha256, b"p", || Ok("first".into()));
+            assert_eq!(inner.unwrap(), "first");
+            Ok("second".into())
+        });
+        assert_eq!(outer.unwrap(), "first");
+        let again = cache.get_or_sign(HashAlgorithm::Sha256, b"p", || Ok("third".into()));
+        assert_eq!(again.unwrap(), "first");
+    }
 
     #[test]
     fn same_policy_signs_once_different_ones_each_time() {

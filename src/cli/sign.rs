@@ -977,7 +977,10 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/tests/data/keys/ec_p256_sec1.pem"
         );
-        let key = cfsign::PrivateKey::from_pem_file(std::path::Path::new(path), None).unwrap();
+        // p256 (RFC 6979): the two pipelines' outputs are compared byte for byte.
+        let key = cfsign::PrivateKey::from_pem_file(std::path::Path::new(path), None)
+            .and_then(|k| k.with_backend(cfsign::Backend::RustCrypto))
+            .unwrap();
         Signer::new(key, cfsign::KeyPairId::new("K2JCJMDEHXQW5F").unwrap())
     }
 

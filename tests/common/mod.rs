@@ -291,3 +291,44 @@ pub fn assert_schema_kind(v: &Value, kind: &str) {
         panic!("not a {kind} object: {e:#}\n{v}");
     }
 }
+
+/// `text` (cfsign's output: lines, JSON, CSV) with the value of every `Signature=` in a
+/// signed URL replaced by `SIG`, after checking that each signature verifies with
+/// `public_key` over the URL's policy (its `Policy` parameter, or the canned policy
+/// CloudFront rebuilds from it) and hash. For comparing ECDSA output, whose SHA-256
+/// signatures differ run to run where graviola signs them (hedged nonces). Returns the
+/// masked text and how many signatures were checked.
+pub fn ecdsa_signatures_verified_and_masked(text: &str, public_key: &Path) -> (String, usize) {
+    let key = cfsign::PublicKey::from_pem_file(public_key).expect("public key");
+    let mut masked = String::with_capacity(text.len());
+    let mut checked = 0;
+    for piece in text.split_inclusive(|c: char| c == '"' || c == ',' || c.is_whitespace()) {
+        let end = piece.len()
+            - piece.chars().next_back().map_or(0, |c| {
+                if c == '"' || c == ',' || c.is_whitespace() {
+                    c.len_utf8()
+                } else {
+                    0
+                }
+            });
+        let (token, delimiter) = piece.split_at(end);
+        if !(token.starts_with("http") && param(token, "Signature").is_some()) {
+            masked.push_str(piece);
+            continue;
+        }
+        let hash = match param(token, "Hash-Algorithm") {
+            Some("SHA256") => cfsign::HashAlgorithm::Sha256,
+            _ => cfsign::HashAlgorithm::Sha1,
+        };
+        let policy = match param(token, "Policy") {
+            Some(p) => cfsign::encoding::decode("Policy", p).expect("Policy is CloudFront base64"),
+            None => rebuilt_canned_policy(token).into_bytes(),
+        };
+        cfsign::sign::verify_bytes(&key, hash, &policy, &signature_of(token))
+            .unwrap_or_else(|e| panic!("{token}: {e}"));
+        checked += 1;
+        masked.push_str(&without_signature(token));
+        masked.push_str(delimiter);
+    }
+    (masked, checked)
+}
