@@ -90,7 +90,7 @@ pub struct PrivateKey {
 /// RSA: every backend produces identical signatures (PKCS#1 v1.5 is deterministic).
 /// ECDSA P-256 with SHA-1 always signs with `p256` (RFC 6979: reproducible). ECDSA
 /// P-256 with SHA-256 signs with graviola on [`Backend::Graviola`] and
-/// [`Backend::OpenSsl`] when the CPU can run it: about 3x faster, but graviola mixes 16
+/// `Backend::OpenSsl` when the CPU can run it: about 3x faster, but graviola mixes 16
 /// random bytes into the RFC 6979 nonce, so signing the same policy twice gives two
 /// different signatures (both valid). For reproducible ECDSA output (the same key,
 /// policy and hash give the same bytes, as in tests or CI diffs), choose
@@ -178,7 +178,7 @@ impl Backend {
     }
 
     /// Whether graviola makes this signature: SHA-256 on a CPU it runs on, RSA on
-    /// [`Backend::Graviola`], ECDSA on [`Backend::Graviola`] and [`Backend::OpenSsl`].
+    /// [`Backend::Graviola`], ECDSA on [`Backend::Graviola`] and `Backend::OpenSsl`.
     #[allow(unused_variables)]
     fn graviola_signs(self, algorithm: KeyAlgorithm, hash: HashAlgorithm) -> bool {
         #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
@@ -821,7 +821,7 @@ impl PrivateKey {
     }
 
     /// The same key signing through `backend` (parsed once, here). An ECDSA key asked to
-    /// use [`Backend::OpenSsl`] signs as on [`Backend::Graviola`]; [`Backend::Graviola`]
+    /// use `Backend::OpenSsl` signs as on [`Backend::Graviola`]; [`Backend::Graviola`]
     /// on a CPU that cannot run it leaves the key on [`Backend::RustCrypto`]
     /// ([`PrivateKey::backend`] says which). [`Backend::RustCrypto`] makes ECDSA output
     /// reproducible (RFC 6979, `p256`).
