@@ -379,6 +379,37 @@ pub(crate) fn numeric_host(host: &str) -> Option<Ipv4Addr> {
     u32::try_from(value).ok().map(Ipv4Addr::from)
 }
 
+/// The first character a URL may not hold raw, and its byte offset: a space, a control
+/// character, non-ASCII, `"` or `\` \[R11\].
+pub(crate) fn first_bad_char(s: &str) -> Option<(&'static str, usize)> {
+    s.char_indices().find_map(|(i, c)| {
+        let what = match c {
+            ' ' => "a raw space",
+            '"' => "a double quote (a quote would let the URL rewrite the policy JSON)",
+            '\\' => "a backslash",
+            c if c.is_ascii_control() => "a control character",
+            c if !c.is_ascii() => "a non-ASCII character",
+            _ => return None,
+        };
+        Some((what, i))
+    })
+}
+
+/// Percent-encodes the characters [`first_bad_char`] finds, leaving the rest as it is.
+pub(crate) fn percent_encode_bad(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if first_bad_char(c.encode_utf8(&mut [0; 4])).is_some() {
+            for b in c.to_string().bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

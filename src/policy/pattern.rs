@@ -43,7 +43,7 @@ pub fn check_resource(resource: &str) -> Result<()> {
         resource: resource.into(),
         problem,
     };
-    if let Some((what, pos)) = crate::url::first_bad_char(resource) {
+    if let Some((what, pos)) = crate::uri::first_bad_char(resource) {
         return Err(err(format!("has {what} at byte {pos}")));
     }
     if resource.contains('#') {
