@@ -1,4 +1,4 @@
-//! CloudFront's base64 alphabet \[R8\].
+//! CloudFront's base64 alphabet [\[R8\]](crate::rules#r8).
 //!
 //! CloudFront encodes `Signature` and `Policy` with the standard base64 alphabet and `=`
 //! padding, then replaces `+` with `-`, `=` with `_` and `/` with `~`. This is not RFC 4648
@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use crate::error::{Error, Result};
 
 /// Encodes bytes in CloudFront's base64: standard alphabet with padding, then
-/// `+`→`-`, `=`→`_`, `/`→`~` \[R8\].
+/// `+`→`-`, `=`→`_`, `/`→`~` [\[R8\]](crate::rules#r8).
 ///
 /// ```
 /// assert_eq!(cfsign::encoding::encode(b"\xfb\xff"), "-~8_");
@@ -28,7 +28,7 @@ pub fn encode(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Decodes CloudFront base64 \[R8\], strictly: characters of the standard alphabet that
+/// Decodes CloudFront base64 [\[R8\]](crate::rules#r8), strictly: characters of the standard alphabet that
 /// CloudFront replaces (`+`, `/`, `=`) are refused, as is a missing or wrong padding.
 ///
 /// `what` names the value in the error (`Signature`, `Policy`).

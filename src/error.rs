@@ -9,7 +9,7 @@ use thiserror::Error;
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// The URL has a `#fragment`, which browsers never send, so CloudFront never sees it \[R11\].
+    /// The URL has a `#fragment`, which browsers never send, so CloudFront never sees it [\[R11\]](crate::rules#r11).
     #[error("URL {} has a fragment ({}), which clients never send to CloudFront", quote(.url), quote(.fragment))]
     UrlFragment {
         /// The URL as given.
@@ -17,7 +17,7 @@ pub enum Error {
         /// The fragment, starting with `#`.
         fragment: String,
     },
-    /// The URL's query already holds a CloudFront signing parameter \[R11\].
+    /// The URL's query already holds a CloudFront signing parameter [\[R11\]](crate::rules#r11).
     #[error("URL {} already has the query parameter {param:?}", quote(.url))]
     UrlAlreadySigned {
         /// The URL as given.
@@ -26,7 +26,7 @@ pub enum Error {
         param: String,
     },
     /// The URL holds a character that must be percent-encoded (space, control, non-ASCII,
-    /// `"` or `\`) \[R11\].
+    /// `"` or `\`) [\[R11\]](crate::rules#r11).
     #[error("URL {} has {what} at byte {position}", quote(.url))]
     UrlCharacter {
         /// The URL as given.
@@ -39,7 +39,7 @@ pub enum Error {
         encoded: String,
     },
     /// Something around the URL that is no part of it: quotes from a CSV field, a
-    /// trailing carriage return, a byte-order mark, a Unicode space \[R11\].
+    /// trailing carriage return, a byte-order mark, a Unicode space [\[R11\]](crate::rules#r11).
     #[error("URL {} {what}", quote(.url))]
     UrlStray {
         /// The URL as given.
@@ -49,7 +49,7 @@ pub enum Error {
         /// How to fix it (the hint).
         fix: String,
     },
-    /// The URL's scheme is not `http` or `https`, or it has no `scheme://host` \[R11\].
+    /// The URL's scheme is not `http` or `https`, or it has no `scheme://host` [\[R11\]](crate::rules#r11).
     #[error("URL {} {problem}", quote(.url))]
     UrlForm {
         /// The URL as given.
@@ -70,7 +70,7 @@ pub enum Error {
         /// CloudFront's quota (8,192).
         limit: usize,
     },
-    /// A policy resource pattern is not one CloudFront accepts \[R5\].
+    /// A policy resource pattern is not one CloudFront accepts [\[R5\]](crate::rules#r5).
     #[error("policy resource {} {problem}", quote(.resource))]
     Resource {
         /// The resource as given.
@@ -78,7 +78,7 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// The URL being signed is not matched by the policy's resource pattern \[R5\].
+    /// The URL being signed is not matched by the policy's resource pattern [\[R5\]](crate::rules#r5).
     #[error("URL {} is not matched by the policy resource {}", quote(.url), quote(.resource))]
     ResourceMismatch {
         /// The URL as given.
@@ -86,7 +86,7 @@ pub enum Error {
         /// The resource pattern.
         resource: String,
     },
-    /// A canned policy was asked for, but the request needs a custom policy \[R4\].
+    /// A canned policy was asked for, but the request needs a custom policy [\[R4\]](crate::rules#r4).
     #[error("a canned policy cannot carry {reason}")]
     CannedNotPossible {
         /// What forced the custom policy (a wildcard resource, a start time, an IP range).
@@ -101,7 +101,7 @@ pub enum Error {
         problem: String,
     },
     /// A time value could not be used: not a time, fractional, milliseconds, ambiguous,
-    /// out of range \[R6\].
+    /// out of range [\[R6\]](crate::rules#r6).
     #[error("time {input:?} {problem}")]
     Time {
         /// The value as given.
@@ -117,7 +117,7 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// The expiry is not later than the reference time (or the start time) \[R6\].
+    /// The expiry is not later than the reference time (or the start time) [\[R6\]](crate::rules#r6).
     #[error("{what} {value} ({value_utc}) is not later than {other_name} {other} ({other_utc})")]
     TimeOrder {
         /// The name of the later time (`expiry`).
@@ -134,7 +134,7 @@ pub enum Error {
         other_utc: String,
     },
     /// The start time is one second before the expiry: both bounds are strict, so no
-    /// whole second is left in which a request is valid \[R6\].
+    /// whole second is left in which a request is valid [\[R6\]](crate::rules#r6).
     #[error(
         "the start time (DateGreaterThan) {start} ({start_utc}) is one second before the expiry (DateLessThan) {expiry} ({expiry_utc}): both bounds are strict, so no whole second is left in which a request is valid"
     )]
@@ -148,7 +148,7 @@ pub enum Error {
         /// Its value as RFC 3339, UTC.
         expiry_utc: String,
     },
-    /// An `IpAddress` value is not one IPv4 address or CIDR range \[R7\].
+    /// An `IpAddress` value is not one IPv4 address or CIDR range [\[R7\]](crate::rules#r7).
     #[error("IP address {input:?} {problem}")]
     IpAddress {
         /// The value as given.
@@ -157,7 +157,7 @@ pub enum Error {
         problem: String,
     },
     /// A policy document could not be used: invalid JSON, wrong names, missing
-    /// `DateLessThan`, several statements \[R3\].
+    /// `DateLessThan`, several statements [\[R3\]](crate::rules#r3).
     #[error("policy: {problem}")]
     Policy {
         /// What is wrong.
@@ -173,7 +173,7 @@ pub enum Error {
         /// The operating system's reason.
         reason: String,
     },
-    /// The key text is not a PEM key cfsign can read \[R16\].
+    /// The key text is not a PEM key cfsign can read [\[R16\]](crate::rules#r16).
     #[error("{source_name}: {problem}")]
     KeyFormat {
         /// Where the key came from (a path or an environment variable).
@@ -181,7 +181,7 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// The key is a valid key, but not one CloudFront accepts (RSA 2048, ECDSA P-256) \[R12\].
+    /// The key is a valid key, but not one CloudFront accepts (RSA 2048, ECDSA P-256) [\[R12\]](crate::rules#r12).
     #[error("{source_name}: {found} keys are not accepted by CloudFront")]
     KeyUnsupported {
         /// Where the key came from.
@@ -219,7 +219,7 @@ pub enum Error {
         /// What was needed.
         expected: String,
     },
-    /// The CloudFront base64 text could not be decoded \[R8\].
+    /// The CloudFront base64 text could not be decoded [\[R8\]](crate::rules#r8).
     #[error("{what} {problem}")]
     Base64 {
         /// What was being decoded (`Signature`, `Policy`).
@@ -228,7 +228,7 @@ pub enum Error {
         problem: String,
     },
     /// A cookie `Domain` that browsers would refuse, or that does not cover the resource's
-    /// host \[R18\].
+    /// host [\[R18\]](crate::rules#r18).
     #[error("cookie domain {domain:?} {problem}")]
     CookieDomain {
         /// The domain as given.
@@ -237,7 +237,7 @@ pub enum Error {
         problem: String,
     },
     /// A cookie attribute (`Path`, `Max-Age`, `Expires`, or a missing `Domain`) that
-    /// browsers would refuse or misread \[R18\].
+    /// browsers would refuse or misread [\[R18\]](crate::rules#r18).
     #[error(
         "cookie {attribute}{} {problem}",
         if value.is_empty() { String::new() } else { format!(" {value:?}") }

@@ -237,7 +237,7 @@ impl Gate {
     }
 
     /// The URL the viewer requested: `scheme://Host` and the path and query exactly as
-    /// received (no decoding or re-encoding) \[R10\].
+    /// received (no decoding or re-encoding) [\[R10\]](crate::rules#r10).
     pub fn request_url<B>(&self, req: &Request<B>) -> String {
         format!(
             "{}://{}{}",

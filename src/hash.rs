@@ -1,5 +1,5 @@
 //! [`HashAlgorithm`]: the digest signed over the policy bytes, and its wire value (the
-//! `Hash-Algorithm` parameter) both ways \[R13\]-\[R15\]. A leaf: it depends on no other
+//! `Hash-Algorithm` parameter) both ways [\[R13\]](crate::rules#r13)-[\[R15\]](crate::rules#r15). A leaf: it depends on no other
 //! module of the crate, so keys, backends, signing and verification can all use it.
 
 use std::fmt;
@@ -8,14 +8,14 @@ use std::str::FromStr;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-/// The digest signed over the policy bytes \[R13\]-\[R15\].
+/// The digest signed over the policy bytes [\[R13\]](crate::rules#r13)-[\[R15\]](crate::rules#r15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum HashAlgorithm {
     /// SHA-1: CloudFront's default; no parameter is added.
     #[default]
     Sha1,
     /// SHA-256: signalled with `Hash-Algorithm=SHA256` (URLs) or
-    /// `CloudFront-Hash-Algorithm=SHA256` (cookies) \[R15\].
+    /// `CloudFront-Hash-Algorithm=SHA256` (cookies) [\[R15\]](crate::rules#r15).
     Sha256,
 }
 
@@ -29,7 +29,7 @@ impl HashAlgorithm {
     }
 
     /// The value of the `Hash-Algorithm` parameter, or `None` for SHA-1 (the default,
-    /// which is signalled by leaving the parameter out) \[R15\].
+    /// which is signalled by leaving the parameter out) [\[R15\]](crate::rules#r15).
     pub fn parameter(self) -> Option<&'static str> {
         match self {
             HashAlgorithm::Sha1 => None,

@@ -1,4 +1,4 @@
-//! Private and public keys: PEM loading, key-type detection and size checks \[R12\], \[R16\].
+//! Private and public keys: PEM loading, key-type detection and size checks [\[R12\]](crate::rules#r12), [\[R16\]](crate::rules#r16).
 //!
 //! This is the only module that holds secret bytes. Key text is zeroized after parsing,
 //! and [`PrivateKey`]'s `Debug` shows only the algorithm and size.
@@ -37,7 +37,7 @@ fn algorithm_name(oid: ObjectIdentifier) -> String {
     }
 }
 
-/// The RSA modulus size CloudFront accepts, in bits \[R12\].
+/// The RSA modulus size CloudFront accepts, in bits [\[R12\]](crate::rules#r12).
 pub const RSA_BITS: usize = 2048;
 
 /// The kind of a key, as CloudFront names it.
@@ -713,7 +713,7 @@ impl PrivateKey {
     /// Parses a PEM private key: PKCS#1 (`RSA PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`),
     /// encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`, with `passphrase`) or SEC1
     /// (`EC PRIVATE KEY`, also after an `EC PARAMETERS` block); LF or CRLF line ends,
-    /// or literal `\n` sequences as CI secrets often hold \[R16\].
+    /// or literal `\n` sequences as CI secrets often hold [\[R16\]](crate::rules#r16).
     ///
     /// `source_name` (a path or variable name) is used in error messages only.
     ///
@@ -721,7 +721,7 @@ impl PrivateKey {
     /// [`Error::KeyFormat`] for text that is not a PEM private key,
     /// [`Error::WrongKeyKind`] for a public key or certificate, [`Error::Passphrase`] for a
     /// missing or wrong passphrase, [`Error::KeyUnsupported`] for keys CloudFront refuses
-    /// (RSA other than 2048 bits, curves other than P-256, Ed25519) \[R12\].
+    /// (RSA other than 2048 bits, curves other than P-256, Ed25519) [\[R12\]](crate::rules#r12).
     pub fn from_pem(bytes: &[u8], passphrase: Option<&[u8]>, source_name: &str) -> Result<Self> {
         let (block, params_curve) =
             first_block(bytes, source_name, |tag| tag.ends_with("PRIVATE KEY"))?;
@@ -937,7 +937,7 @@ impl PublicKey {
     /// # Errors
     /// [`Error::KeyFormat`] for text that is not a PEM public key, [`Error::WrongKeyKind`]
     /// for a private key or certificate, [`Error::KeyUnsupported`] for keys CloudFront
-    /// refuses \[R12\].
+    /// refuses [\[R12\]](crate::rules#r12).
     pub fn from_pem(bytes: &[u8], source_name: &str) -> Result<Self> {
         let (block, _) = first_block(bytes, source_name, |tag| tag.ends_with("PUBLIC KEY"))?;
         let der = &block.der[..];
@@ -1029,7 +1029,7 @@ fn keygen_err(e: impl fmt::Display) -> Error {
 
 impl PrivateKey {
     /// Generates a new key CloudFront accepts: RSA with a 2048-bit modulus and exponent
-    /// 65537, or ECDSA P-256 \[R12\], from the operating system's random number generator.
+    /// 65537, or ECDSA P-256 [\[R12\]](crate::rules#r12), from the operating system's random number generator.
     ///
     /// # Errors
     /// [`Error::KeyGeneration`] when the system random number generator fails.
@@ -1049,7 +1049,7 @@ impl PrivateKey {
     }
 
     /// The key as PEM PKCS#8 (`PRIVATE KEY`), or, with a passphrase, as encrypted PKCS#8
-    /// (`ENCRYPTED PRIVATE KEY`, PBES2 with scrypt and AES-256-CBC) \[R16\]. LF line ends.
+    /// (`ENCRYPTED PRIVATE KEY`, PBES2 with scrypt and AES-256-CBC) [\[R16\]](crate::rules#r16). LF line ends.
     /// The text is zeroized when dropped.
     ///
     /// # Errors

@@ -21,7 +21,7 @@
 //! | keys on a PKCS#11 token or HSM (feature `pkcs11`) | `pkcs11::Pkcs11Key` |
 //! | download under a chosen name, or set the `Content-Type` (S3 origins) | [`response::ResponseOverrides`], applied to the URL before signing |
 //! | make a new key pair | [`PrivateKey::generate`], [`PrivateKey::to_pkcs8_pem`], [`PublicKey::to_pem`] |
-//! | the CloudFront rules cited as \[R1\] to \[R18\] | [`rules`] |
+//! | the CloudFront rules cited as [\[R1\]](crate::rules#r1) to [\[R18\]](crate::rules#r18) | [`rules`] |
 //!
 //! All times are Unix seconds (UTC) as `i64`. Rules cited as \[Rn\] are listed, with
 //! links to the Amazon CloudFront Developer Guide, in [`rules`].
@@ -34,7 +34,7 @@
 //! # Sign a URL
 //!
 //! A canned policy (the URL itself, until a time) and a custom one (a wildcard resource
-//! and a start time) \[R1\]-\[R5\]. RSA signatures are deterministic \[R13\], so the
+//! and a start time) [\[R1\]](crate::rules#r1)-[\[R5\]](crate::rules#r5). RSA signatures are deterministic [\[R13\]](crate::rules#r13), so the
 //! URL is the same byte for byte on every run and with every reference signer:
 //!
 //! ```
@@ -75,7 +75,7 @@
 //! # Sign cookies
 //!
 //! One set of signed cookies for a whole folder: a wildcard resource, so a custom policy
-//! \[R4\], \[R17\], \[R18\]:
+//! [\[R4\]](crate::rules#r4), [\[R17\]](crate::rules#r17), [\[R18\]](crate::rules#r18):
 //!
 //! ```
 //! # fn main() -> Result<(), cfsign::Error> {
@@ -127,7 +127,7 @@
 //! Implement [`SigningKey`] for a key that is not a PEM in memory (AWS KMS, an HSM, a
 //! signing service): report the key's algorithm, public key and hashes, and sign policy
 //! bytes. Here a PEM key stands in for a device that, like AWS KMS, signs only with
-//! SHA-256; the signer picks SHA-256 and says so in the URL \[R15\].
+//! SHA-256; the signer picks SHA-256 and says so in the URL [\[R15\]](crate::rules#r15).
 //! `examples/external_signer.rs` is a longer one.
 //!
 //! ```

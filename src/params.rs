@@ -1,6 +1,6 @@
 //! The signing parameters CloudFront reads, in one table: each one's query parameter
 //! name (signed URLs) and cookie name (signed cookies), in the order cfsign writes them
-//! \[R13\]-\[R15\]. `url` and `cookies` name their constants from here; verify and
+//! [\[R13\]](crate::rules#r13)-[\[R15\]](crate::rules#r15). `url` and `cookies` name their constants from here; verify and
 //! inspect read them through those constants.
 
 /// One of the parameters that carry a CloudFront signature.
@@ -14,7 +14,7 @@ pub enum SigningParameter {
     Signature,
     /// The key pair ID (the CloudFront public key's ID).
     KeyPairId,
-    /// `SHA256` when SHA-256 was used; absent for SHA-1 \[R15\].
+    /// `SHA256` when SHA-256 was used; absent for SHA-1 [\[R15\]](crate::rules#r15).
     HashAlgorithm,
 }
 

@@ -5,7 +5,7 @@
 //! them, else with `CKM_RSA_PKCS` over a DER `DigestInfo` (tokens that cannot hash: PIV
 //! cards, YubiKeys); both give the RSASSA-PKCS1-v1_5 bytes a PEM signer gives. P-256 keys
 //! sign with `CKM_ECDSA` over the digest, and the token's raw `r‖s` is DER-encoded
-//! \[R14\]. The private key never leaves the token; the PIN is held only while logging in.
+//! [\[R14\]](crate::rules#r14). The private key never leaves the token; the PIN is held only while logging in.
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -62,7 +62,7 @@ impl SigningValues {
 /// A signed URL taken apart, byte-faithfully.
 #[derive(Debug, Clone)]
 pub(crate) struct SplitUrl {
-    /// The URL without the signing parameters and their separators \[R9\].
+    /// The URL without the signing parameters and their separators [\[R9\]](crate::rules#r9).
     pub(crate) base: String,
     /// The user's query pairs that come after the first signing parameter.
     pub(crate) appended: Vec<String>,
@@ -178,7 +178,7 @@ pub(crate) fn values_from_cookies(cookies: &[(String, String)]) -> SigningValues
 
 /// Reads a canned `Expires` value: canonical decimal only (digits, no sign, no leading
 /// zero) and in cfsign's time range ([`crate::time::range_problem`]), the same rules as
-/// for a custom policy's `AWS:EpochTime` \[R6\]. CloudFront rebuilds the canned policy
+/// for a custom policy's `AWS:EpochTime` [\[R6\]](crate::rules#r6). CloudFront rebuilds the canned policy
 /// from this text; how it reads `01767290400`, milliseconds or `9223372036854775807` is
 /// undocumented and no signer writes them, so a URL that depends on it is not safe to
 /// hand out. The error says what is wrong.

@@ -14,7 +14,7 @@
 //! and replaces everything else, and `"`, `\` and `%`, with `_` (RFC 6266 appendix D:
 //! clients differ in how they unescape those). The whole value is then percent-encoded as
 //! a query value: every byte but `A-Z a-z 0-9 - . _ ~` becomes `%XX`, so no client
-//! re-encodes it and the URL reaches CloudFront exactly as it was signed \[R10\].
+//! re-encodes it and the URL reaches CloudFront exactly as it was signed [\[R10\]](crate::rules#r10).
 //!
 //! ```
 //! # fn main() -> Result<(), cfsign::Error> {

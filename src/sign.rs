@@ -1,5 +1,5 @@
 //! Signing and verifying policy bytes: [`HashAlgorithm`], [`KeyPairId`], [`Signer`]
-//! \[R13\], \[R14\], \[R15\].
+//! [\[R13\]](crate::rules#r13), [\[R14\]](crate::rules#r14), [\[R15\]](crate::rules#r15).
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use crate::signing_key::{self, SigningKey};
 impl HashAlgorithm {
     /// The default for a key type: SHA-1 for RSA (CloudFront's default, what every
     /// reference signer uses), SHA-256 for ECDSA P-256 (no legacy reason for SHA-1 there;
-    /// signalled with `Hash-Algorithm=SHA256`) \[R15\].
+    /// signalled with `Hash-Algorithm=SHA256`) [\[R15\]](crate::rules#r15).
     pub fn default_for(key: KeyAlgorithm) -> Self {
         match key {
             KeyAlgorithm::Rsa2048 => HashAlgorithm::Sha1,
@@ -74,7 +74,7 @@ impl fmt::Display for KeyPairId {
     }
 }
 
-/// Signs `msg` with `key` \[R13\], \[R14\]: RSASSA-PKCS1-v1_5 (blinded, deterministic
+/// Signs `msg` with `key` [\[R13\]](crate::rules#r13), [\[R14\]](crate::rules#r14): RSASSA-PKCS1-v1_5 (blinded, deterministic
 /// output) or ECDSA P-256, DER-encoded. Returns the raw signature. The key's
 /// [`Backend`](crate::key::Backend) decides the library: graviola signs only SHA-256
 /// (RSA, and ECDSA with hedged, non-reproducible nonces); SHA-1 then goes through the
@@ -110,7 +110,7 @@ pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<V
     }
 }
 
-/// Checks a raw signature over `msg` with `key` \[R13\], \[R14\].
+/// Checks a raw signature over `msg` with `key` [\[R13\]](crate::rules#r13), [\[R14\]](crate::rules#r14).
 ///
 /// # Errors
 /// [`Error::Crypto`] when the signature does not verify.
@@ -237,7 +237,7 @@ impl Signer {
         &self.key
     }
 
-    /// Signs policy bytes and returns the signature in CloudFront base64 \[R8\].
+    /// Signs policy bytes and returns the signature in CloudFront base64 [\[R8\]](crate::rules#r8).
     ///
     /// The same policy bytes are signed once: the signature is kept in a small bounded
     /// cache (256 policies of up to 4 KiB each, shared by clones of this signer), so a

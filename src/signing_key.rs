@@ -2,7 +2,7 @@
 //! [`Signer`](crate::Signer) can sign with a key that is not a PEM in memory (an AWS KMS
 //! key, a PKCS#11 token, a signing service).
 //!
-//! The contract \[R12\]-\[R14\]:
+//! The contract [\[R12\]](crate::rules#r12)-[\[R14\]](crate::rules#r14):
 //! - the key is RSA 2048 or ECDSA P-256 ([`SigningKey::algorithm`]) and knows its public
 //!   key ([`SigningKey::public_key`]), the one uploaded to CloudFront;
 //! - [`SigningKey::sign`] gets the policy bytes themselves (not a digest) and the hash to
@@ -37,7 +37,7 @@ pub const ALL_HASHES: &[HashAlgorithm] = &[HashAlgorithm::Sha1, HashAlgorithm::S
 /// [`Signer::with_signing_key`](crate::Signer::with_signing_key). `Debug` must not print
 /// secrets (PINs, credentials).
 pub trait SigningKey: fmt::Debug + Send + Sync {
-    /// The key's algorithm: RSA 2048 or ECDSA P-256 \[R12\].
+    /// The key's algorithm: RSA 2048 or ECDSA P-256 [\[R12\]](crate::rules#r12).
     fn algorithm(&self) -> KeyAlgorithm;
 
     /// The hash algorithms this key can sign with. The default is both; a key that can
@@ -50,7 +50,7 @@ pub trait SigningKey: fmt::Debug + Send + Sync {
     fn public_key(&self) -> PublicKey;
 
     /// Signs `message` (the policy bytes) with `hash`: RSASSA-PKCS1-v1_5 for RSA
-    /// \[R13\], a DER-encoded ECDSA signature for P-256 \[R14\]. Called only with a hash
+    /// [\[R13\]](crate::rules#r13), a DER-encoded ECDSA signature for P-256 [\[R14\]](crate::rules#r14). Called only with a hash
     /// from [`SigningKey::supported_hashes`].
     ///
     /// # Errors
@@ -144,7 +144,7 @@ pub fn digest(hash: HashAlgorithm, message: &[u8]) -> Vec<u8> {
 }
 
 /// Turns a raw P-256 ECDSA signature `r‖s` (64 bytes, as PKCS#11 `CKM_ECDSA` returns it)
-/// into the DER `SEQUENCE{r, s}` CloudFront expects \[R14\].
+/// into the DER `SEQUENCE{r, s}` CloudFront expects [\[R14\]](crate::rules#r14).
 ///
 /// # Errors
 /// [`Error::Crypto`] when `raw` is not 64 bytes or not a valid signature.

@@ -1,4 +1,4 @@
-//! Times and durations: Unix seconds (UTC, 64-bit) as CloudFront uses them \[R6\].
+//! Times and durations: Unix seconds (UTC, 64-bit) as CloudFront uses them [\[R6\]](crate::rules#r6).
 //!
 //! Every function takes "now" as an argument, so callers (and tests) choose the clock;
 //! [`now`] reads the system clock. Nothing here depends on the `TZ` variable: a date or
@@ -15,7 +15,7 @@ pub const DAY: i64 = 86_400;
 
 /// The latest time cfsign signs or accepts: 9999-12-31T23:59:59Z. Larger values are
 /// almost always milliseconds or another unit mistake; the same bound applies to signing,
-/// policy files and verification, so cfsign can always read back what it signs \[R6\].
+/// policy files and verification, so cfsign can always read back what it signs [\[R6\]](crate::rules#r6).
 pub const MAX_TIME: i64 = 253_402_300_799;
 
 /// Checks that `t` (Unix seconds) is in cfsign's range, 0 to [`MAX_TIME`], and returns
@@ -40,7 +40,7 @@ pub fn now() -> i64 {
 }
 
 /// `t` in whole Unix seconds (UTC); a fraction of a second is dropped (rounded down), as
-/// CloudFront times are whole seconds \[R6\].
+/// CloudFront times are whole seconds [\[R6\]](crate::rules#r6).
 ///
 /// # Errors
 /// [`Error::Time`] for a time before 1970-01-01T00:00:00Z or after [`MAX_TIME`]

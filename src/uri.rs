@@ -1,7 +1,7 @@
 //! Taking a URL apart once: scheme, user info, host, port, path, query and fragment, as
 //! byte ranges into the text as written, and which hosts and ports a client can request.
 //!
-//! cfsign signs a URL byte for byte and never re-serialises it \[R10\], so this module only
+//! cfsign signs a URL byte for byte and never re-serialises it [\[R10\]](crate::rules#r10), so this module only
 //! finds where each part is; a caller slices the original text (or keeps the ranges). It
 //! reads the `scheme://authority/path?query#fragment` form of RFC 3986 section 3, the
 //! form http and https URLs have:
@@ -380,7 +380,7 @@ pub(crate) fn numeric_host(host: &str) -> Option<Ipv4Addr> {
 }
 
 /// The first character a URL may not hold raw, and its byte offset: a space, a control
-/// character, non-ASCII, `"` or `\` \[R11\].
+/// character, non-ASCII, `"` or `\` [\[R11\]](crate::rules#r11).
 pub(crate) fn first_bad_char(s: &str) -> Option<(&'static str, usize)> {
     s.char_indices().find_map(|(i, c)| {
         let what = match c {

@@ -1,5 +1,5 @@
 //! `cfsign cookies RESOURCE`: CloudFront signed cookies as `Set-Cookie` headers, a
-//! `Cookie:` request header, JSON or a Netscape cookie jar \[R17\], \[R18\].
+//! `Cookie:` request header, JSON or a Netscape cookie jar [\[R17\]](cfsign::rules#r17), [\[R18\]](cfsign::rules#r18).
 
 use std::io::Write;
 

@@ -1,4 +1,4 @@
-//! Signed cookies \[R17\], \[R18\]: the cookie names, [`Signer::sign_cookies`], the
+//! Signed cookies [\[R17\]](crate::rules#r17), [\[R18\]](crate::rules#r18): the cookie names, [`Signer::sign_cookies`], the
 //! [`SignedCookies`] set and its renderings (`Set-Cookie` headers, a `Cookie:` request
 //! header, a Netscape cookie jar), the cookie attributes and when a client sends a cookie
 //! ([`CookieEntry::not_sent`]), and reading cookies back ([`parse_cookie_header`],
@@ -55,7 +55,7 @@ pub const POLICY: &str = SigningParameter::Policy.cookie_name();
 pub const SIGNATURE: &str = SigningParameter::Signature.cookie_name();
 /// Cookie: the key pair ID.
 pub const KEY_PAIR_ID: &str = SigningParameter::KeyPairId.cookie_name();
-/// Cookie: `SHA256` when SHA-256 was used \[R15\].
+/// Cookie: `SHA256` when SHA-256 was used [\[R15\]](crate::rules#r15).
 pub const HASH_ALGORITHM: &str = SigningParameter::HashAlgorithm.cookie_name();
 
 /// The most bytes of name and value one cookie may hold: browsers drop larger cookies.
@@ -66,7 +66,7 @@ pub const MAX_COOKIE_LEN: usize = 4_096;
 pub struct CookiePolicy {
     /// `DateLessThan`, `DateGreaterThan`, `IpAddress`.
     pub condition: Condition,
-    /// Canned, custom or automatic \[R4\]. Automatic means custom for a resource with `*`,
+    /// Canned, custom or automatic [\[R4\]](crate::rules#r4). Automatic means custom for a resource with `*`,
     /// a start time or an IP range.
     pub mode: PolicyMode,
     /// The cookie attributes; a `None` path is derived from the resource.
@@ -86,7 +86,7 @@ impl CookiePolicy {
 }
 
 impl Signer {
-    /// Signs a set of cookies for `resource` \[R4\], \[R17\], \[R18\].
+    /// Signs a set of cookies for `resource` [\[R4\]](crate::rules#r4), [\[R17\]](crate::rules#r17), [\[R18\]](crate::rules#r18).
     ///
     /// The resource is a pattern: with a `*` it gets a custom policy (under
     /// [`PolicyMode::Auto`]) and is checked with [`policy::check_resource`]. Without one it

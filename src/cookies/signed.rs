@@ -8,7 +8,7 @@ use crate::policy::{Condition, PolicyType};
 use crate::sign::HashAlgorithm;
 use crate::url::Warning;
 
-/// A set of CloudFront signed cookies and what went into them \[R17\].
+/// A set of CloudFront signed cookies and what went into them [\[R17\]](crate::rules#r17).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedCookies {
     /// The policy resource: an exact URL (canned) or a pattern (custom).

@@ -1,4 +1,4 @@
-//! Canned or custom: [`PolicyType`], [`PolicyMode`] and [`choose_type`] \[R4\].
+//! Canned or custom: [`PolicyType`], [`PolicyMode`] and [`choose_type`] [\[R4\]](crate::rules#r4).
 
 use std::fmt;
 use std::str::FromStr;
@@ -10,10 +10,10 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyType {
     /// Canned: only `Resource` (the exact URL) and `DateLessThan`; CloudFront rebuilds it
-    /// from the request, so the URL carries `Expires` instead of the policy \[R1\], \[R2\].
+    /// from the request, so the URL carries `Expires` instead of the policy [\[R1\]](crate::rules#r1), [\[R2\]](crate::rules#r2).
     Canned,
     /// Custom: sent base64-encoded in `Policy=`; may hold a wildcard resource,
-    /// `DateGreaterThan` and `IpAddress` \[R3\].
+    /// `DateGreaterThan` and `IpAddress` [\[R3\]](crate::rules#r3).
     Custom,
 }
 
@@ -36,7 +36,7 @@ impl fmt::Display for PolicyType {
 /// Which policy type to use: chosen automatically, or forced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PolicyMode {
-    /// Custom exactly when \[R4\] requires it (a wildcard resource, a start time or an IP
+    /// Custom exactly when [\[R4\]](crate::rules#r4) requires it (a wildcard resource, a start time or an IP
     /// range), canned otherwise. This is what AWS CLI v2 does.
     #[default]
     Auto,
@@ -60,7 +60,7 @@ impl FromStr for PolicyMode {
     }
 }
 
-/// Decides canned or custom for a resource and condition under `mode` \[R4\].
+/// Decides canned or custom for a resource and condition under `mode` [\[R4\]](crate::rules#r4).
 ///
 /// `is_pattern` says whether the resource is a pattern that differs from the URL the
 /// viewer requests ([`is_pattern`](super::is_pattern): a resource other than the URL

@@ -1,5 +1,5 @@
 //! CloudFront policies: [`Policy`], [`Statement`], [`Condition`], [`SourceIp`], and the
-//! exact JSON bytes that get signed \[R1\], \[R3\].
+//! exact JSON bytes that get signed [\[R1\]](crate::rules#r1), [\[R3\]](crate::rules#r3).
 //!
 //! Policies are typed structs written out by hand in a fixed key order, never through a
 //! JSON map (maps sort keys) and never with HTML-safe escaping: CloudFront rebuilds the
@@ -21,7 +21,7 @@ pub use source_ip::SourceIp;
 
 use crate::error::{Error, Result};
 
-/// The `Condition` block: times in Unix seconds (UTC) \[R3\], \[R6\].
+/// The `Condition` block: times in Unix seconds (UTC) [\[R3\]](crate::rules#r3), [\[R6\]](crate::rules#r6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     /// `DateLessThan`: the request must arrive before this time (the expiry). Required.
@@ -44,7 +44,7 @@ impl Condition {
 
     /// Checks the times: each in 0 to [`time::MAX_TIME`](crate::time::MAX_TIME) (see
     /// [`time::range_problem`](crate::time::range_problem)), the start before the expiry
-    /// \[R6\].
+    /// [\[R6\]](crate::rules#r6).
     ///
     /// # Errors
     /// [`Error::Time`] for a time out of range, [`Error::TimeOrder`] for start ≥ expiry.
@@ -106,7 +106,7 @@ impl Condition {
 /// One statement: the resource (a URL or a wildcard pattern) and its condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
-    /// `Resource`: the exact URL (canned), or a pattern with `*` and `?` (custom) \[R5\].
+    /// `Resource`: the exact URL (canned), or a pattern with `*` and `?` (custom) [\[R5\]](crate::rules#r5).
     /// `None` only for a custom policy read from a document without `Resource`, which the
     /// Developer Guide allows: such a policy covers every object of every distribution
     /// that trusts the key.
@@ -144,7 +144,7 @@ impl Policy {
         }
     }
 
-    /// The canned policy for `url` expiring at `expires` (Unix seconds) \[R1\].
+    /// The canned policy for `url` expiring at `expires` (Unix seconds) [\[R1\]](crate::rules#r1).
     pub fn canned(url: impl Into<String>, expires: i64) -> Self {
         Policy::new(url, Condition::expires(expires))
     }
@@ -160,7 +160,7 @@ impl Policy {
     }
 
     /// The exact policy bytes: compact JSON, keys in the order CloudFront documents,
-    /// conditions in the order `DateLessThan`, `DateGreaterThan`, `IpAddress` \[R1\], \[R3\].
+    /// conditions in the order `DateLessThan`, `DateGreaterThan`, `IpAddress` [\[R1\]](crate::rules#r1), [\[R3\]](crate::rules#r3).
     /// With only `DateLessThan` these are the canned-policy bytes.
     ///
     /// ```
@@ -199,7 +199,7 @@ impl Policy {
 
     /// Reads a policy document and checks it the way CloudFront does: one statement, a
     /// `Resource` string, `DateLessThan` present, times as whole seconds, names spelled
-    /// exactly, `AWS:SourceIp` a valid IPv4 range, start before expiry \[R3\], \[R6\], \[R7\].
+    /// exactly, `AWS:SourceIp` a valid IPv4 range, start before expiry [\[R3\]](crate::rules#r3), [\[R6\]](crate::rules#r6), [\[R7\]](crate::rules#r7).
     ///
     /// # Errors
     /// [`Error::Policy`] naming the first problem; [`Error::IpAddress`] or
@@ -208,7 +208,7 @@ impl Policy {
         parse::policy(bytes)
     }
 
-    /// Whether this policy's resource covers `url` (CloudFront's wildcard matching) \[R5\];
+    /// Whether this policy's resource covers `url` (CloudFront's wildcard matching) [\[R5\]](crate::rules#r5);
     /// a policy without `Resource` covers every URL.
     pub fn covers(&self, url: &str) -> bool {
         self.resource().is_none_or(|r| resource_matches(r, url))
@@ -245,7 +245,7 @@ impl RawPolicy {
 }
 
 /// Writes `s` as a JSON string: only `"`, `\` and control characters are escaped; `/`,
-/// `&`, `<`, `>` and non-ASCII stay as they are \[R1\].
+/// `&`, `<`, `>` and non-ASCII stay as they are [\[R1\]](crate::rules#r1).
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {

@@ -1,6 +1,6 @@
 //! Policy resources: whether one is a pattern ([`is_pattern`], the one rule), whether it
 //! is a valid one ([`check_resource`]), what it matches ([`resource_matches`]) and whether
-//! it grants everything ([`grants_everything`]) \[R4\], \[R5\].
+//! it grants everything ([`grants_everything`]) [\[R4\]](crate::rules#r4), [\[R5\]](crate::rules#r5).
 
 use crate::error::{Error, Result};
 
@@ -10,7 +10,7 @@ pub fn has_wildcard(s: &str) -> bool {
 }
 
 /// Whether a policy resource is a pattern: something a canned policy cannot carry, since
-/// CloudFront rebuilds a canned policy's resource from the URL the viewer requests \[R4\].
+/// CloudFront rebuilds a canned policy's resource from the URL the viewer requests [\[R4\]](crate::rules#r4).
 /// The one rule for URLs, cookies and the command line.
 ///
 /// With the URL being signed known (`url` is `Some`), the resource is a pattern exactly
@@ -25,7 +25,7 @@ pub fn is_pattern(resource: &str, url: Option<&str>) -> bool {
     }
 }
 
-/// Checks a policy resource pattern \[R5\].
+/// Checks a policy resource pattern [\[R5\]](crate::rules#r5).
 ///
 /// The Developer Guide (*Create a signed URL using a custom policy*, "Values that you
 /// specify in the policy statement", `Resource`): "The value must begin with `http://`,
@@ -33,7 +33,7 @@ pub fn is_pattern(resource: &str, url: Option<&str>) -> bool {
 /// "anywhere in the string". So `*game_download.zip*`, `*d111111abcdef8.cloudfront.net/*`,
 /// `https://*.zip` and `https://d111111abcdef?.cloudfront.net/*` are all valid. A scheme
 /// pattern that can only be `http` or `https` (`http*://`, as in the cross-checked vectors)
-/// is accepted too. Refused: characters a URL may not hold \[R11\], a `#fragment`, and an
+/// is accepted too. Refused: characters a URL may not hold [\[R11\]](crate::rules#r11), a `#fragment`, and an
 /// `http://` or `https://` value without a host.
 ///
 /// # Errors
@@ -79,7 +79,7 @@ pub fn check_resource(resource: &str) -> Result<()> {
     Ok(())
 }
 
-/// CloudFront's wildcard matching of a policy resource against a URL \[R5\]: the whole
+/// CloudFront's wildcard matching of a policy resource against a URL [\[R5\]](crate::rules#r5): the whole
 /// resource is matched against the whole URL as one string, `*` matching zero or more
 /// characters and `?` exactly one, "anywhere in the string" (Developer Guide, *Create a
 /// signed URL using a custom policy*, `Resource`). A `*` may cross from the host into the

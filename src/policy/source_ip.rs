@@ -1,4 +1,4 @@
-//! [`SourceIp`]: the IPv4 address or CIDR range of the `IpAddress` condition \[R7\].
+//! [`SourceIp`]: the IPv4 address or CIDR range of the `IpAddress` condition [\[R7\]](crate::rules#r7).
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 
-/// One IPv4 address or CIDR range for the `IpAddress` condition (`AWS:SourceIp`) \[R7\].
+/// One IPv4 address or CIDR range for the `IpAddress` condition (`AWS:SourceIp`) [\[R7\]](crate::rules#r7).
 ///
 /// A bare address means `/32`. IPv6 is refused: CloudFront policies do not support it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,4 +1,4 @@
-//! [`check_url`]: what a URL must be before it is signed \[R11\], and the warnings that
+//! [`check_url`]: what a URL must be before it is signed [\[R11\]](crate::rules#r11), and the warnings that
 //! apply to it.
 
 use super::sent::{browser_form, sent_form};
@@ -93,7 +93,7 @@ fn stray_around(url: &str) -> Option<Error> {
     ))
 }
 
-/// Checks a URL before signing \[R11\] and returns the warnings that apply.
+/// Checks a URL before signing [\[R11\]](crate::rules#r11) and returns the warnings that apply.
 ///
 /// Refused: raw spaces, control characters, non-ASCII, `"` and `\` (the error carries
 /// the percent-encoded form); a `#fragment`; a scheme other than `http`/`https`; a missing

@@ -1,4 +1,4 @@
-//! URL checks and assembly of signed URLs \[R2\], \[R9\], \[R10\], \[R11\].
+//! URL checks and assembly of signed URLs [\[R2\]](crate::rules#r2), [\[R9\]](crate::rules#r9), [\[R10\]](crate::rules#r10), [\[R11\]](crate::rules#r11).
 //!
 //! The signed URL is always the input URL, byte for byte, plus the appended signing
 //! parameters: URLs are never parsed and re-serialized. One concept per file: this file
@@ -29,7 +29,7 @@ pub const POLICY: &str = SigningParameter::Policy.query_name();
 pub const SIGNATURE: &str = SigningParameter::Signature.query_name();
 /// Query parameter: the key pair ID.
 pub const KEY_PAIR_ID: &str = SigningParameter::KeyPairId.query_name();
-/// Query parameter: `SHA256` when SHA-256 was used \[R15\].
+/// Query parameter: `SHA256` when SHA-256 was used [\[R15\]](crate::rules#r15).
 pub const HASH_ALGORITHM: &str = SigningParameter::HashAlgorithm.query_name();
 /// All the parameters CloudFront reserves for signing, in [`SigningParameter::ALL`] order.
 pub const SIGNING_PARAMETERS: [&str; 5] = [EXPIRES, POLICY, SIGNATURE, KEY_PAIR_ID, HASH_ALGORITHM];
@@ -44,7 +44,7 @@ pub struct UrlPolicy {
     pub policy_resource: Option<String>,
     /// `DateLessThan`, `DateGreaterThan`, `IpAddress`.
     pub condition: Condition,
-    /// Canned, custom or automatic \[R4\].
+    /// Canned, custom or automatic [\[R4\]](crate::rules#r4).
     pub mode: PolicyMode,
 }
 
@@ -113,7 +113,7 @@ impl SignedUrl {
 
 /// Appends signing parameters to `url` after `?`, or `&` when the URL already has a
 /// `?` (a URL ending in a bare `?` becomes `...?&Expires=...`, as the reference signers
-/// do) \[R9\]. Checks the 8,192-byte quota.
+/// do) [\[R9\]](crate::rules#r9). Checks the 8,192-byte quota.
 fn assemble(url: &str, params: &[(&str, &str)]) -> Result<String> {
     let extra: usize = params.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let mut out = String::with_capacity(url.len() + extra);
@@ -137,7 +137,7 @@ fn assemble(url: &str, params: &[(&str, &str)]) -> Result<String> {
 }
 
 impl Signer {
-    /// Signs `url` \[R1\]-\[R4\], \[R9\]: canned when the request allows it and `mode` does not
+    /// Signs `url` [\[R1\]](crate::rules#r1)-[\[R4\]](crate::rules#r4), [\[R9\]](crate::rules#r9): canned when the request allows it and `mode` does not
     /// forbid it, custom otherwise.
     ///
     /// The URL is checked with [`check_url`]; a policy resource must be a valid pattern

@@ -1,5 +1,5 @@
 //! [`sent_form`]: the form in which clients send a URL, which is what CloudFront checks
-//! the signature against \[R2\].
+//! the signature against [\[R2\]](crate::rules#r2).
 
 use super::Warning;
 use crate::uri::{Uri, first_bad_char, numeric_host, percent_decode, percent_encode_bad};
@@ -8,7 +8,7 @@ use crate::uri::{Uri, first_bad_char, numeric_host, percent_decode, percent_enco
 /// the client changed.
 ///
 /// CloudFront checks a signature against the request it receives (the canned policy is
-/// rebuilt from it \[R2\]), and clients normalise a URL before sending it: the WHATWG URL
+/// rebuilt from it [\[R2\]](crate::rules#r2)), and clients normalise a URL before sending it: the WHATWG URL
 /// standard (browsers) and RFC 3986 section 6 (curl and HTTP libraries) agree on what is
 /// done here. The scheme and host are lower-cased; user info is never sent; the host is
 /// percent-decoded and a numeric host (`0x7f.1`, `010.0.0.1`) is read as the IPv4 address

@@ -13,11 +13,11 @@ pub enum Warning {
         /// The host.
         host: String,
     },
-    /// The URL holds `*`, signed as a literal character of a canned policy \[R4\].
+    /// The URL holds `*`, signed as a literal character of a canned policy [\[R4\]](crate::rules#r4).
     LiteralStar,
     /// The URL holds `*` and is signed in a custom policy with the URL as `Resource`
     /// (`PolicyMode::Custom`): there the `*` is a wildcard, so the signature also works
-    /// for every URL it matches \[R5\].
+    /// for every URL it matches [\[R5\]](crate::rules#r5).
     StarIsWildcard,
     /// Browsers and curl send this URL in another form (upper-case host, default port,
     /// `.`/`..` path segments, no path), and CloudFront checks the signature against the

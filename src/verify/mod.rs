@@ -12,10 +12,10 @@
 //! 4. exactly one of `Expires` / `Policy`, a whole-number `Expires`, a `Policy` that
 //!    decodes and parses strictly, else `MalformedPolicy`;
 //! 5. the signature matches the policy bytes (the canned policy rebuilt from the URL
-//!    without its signing parameters \[R1\], \[R2\]), else `AccessDenied`; when it can tell,
+//!    without its signing parameters [\[R1\]](crate::rules#r1), [\[R2\]](crate::rules#r2)), else `AccessDenied`; when it can tell,
 //!    the reason says why ([`Diagnosis`]);
 //! 6. the time before `DateLessThan` and after `DateGreaterThan`, the client IP inside
-//!    `IpAddress` (when one is given), the URL matched by the policy's `Resource` \[R5\],
+//!    `IpAddress` (when one is given), the URL matched by the policy's `Resource` [\[R5\]](crate::rules#r5),
 //!    else `AccessDenied`.
 //!
 //! CloudFront documents the error codes but not the order between the two `Malformed`
@@ -180,7 +180,7 @@ impl Verification {
 
 /// Verifies a signed URL as CloudFront would, for a request at `ctx.at` from
 /// `ctx.client_ip`. The canned policy is rebuilt from the URL without its signing
-/// parameters, byte for byte \[R1\], \[R2\]; a `#fragment` is ignored (clients never send it).
+/// parameters, byte for byte [\[R1\]](crate::rules#r1), [\[R2\]](crate::rules#r2); a `#fragment` is ignored (clients never send it).
 ///
 /// ```
 /// use cfsign::verify::{verify_url, RequestContext, TrustedKeys, Verdict};
@@ -239,7 +239,7 @@ fn as_sent(url: &str) -> (String, Vec<String>) {
     (request, notes)
 }
 
-/// Verifies signed cookies (name, value pairs; names are case-sensitive \[R17\]) for a
+/// Verifies signed cookies (name, value pairs; names are case-sensitive [\[R17\]](crate::rules#r17)) for a
 /// request of `url`, as CloudFront would; the canned policy is rebuilt from `url` as given.
 ///
 /// When `url` holds any signed-URL query parameter (`Expires`, `Policy`, `Signature`,

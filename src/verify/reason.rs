@@ -50,7 +50,7 @@ impl fmt::Display for ErrorCode {
 #[non_exhaustive]
 pub enum Diagnosis {
     /// The signature matches with the other hash algorithm: the `Hash-Algorithm`
-    /// parameter (or cookie) disagrees with how the policy was signed \[R15\].
+    /// parameter (or cookie) disagrees with how the policy was signed [\[R15\]](crate::rules#r15).
     HashAlgorithm {
         /// What the URL (or cookie) says: SHA-1 when the parameter is absent.
         claimed: HashAlgorithm,
@@ -66,7 +66,7 @@ pub enum Diagnosis {
         signed_url: String,
     },
     /// The URL was re-encoded after signing: another spelling of it verifies (canned
-    /// policies only) \[R10\].
+    /// policies only) [\[R10\]](crate::rules#r10).
     ReEncoded {
         /// What changed, for example `%7E was written as ~`.
         change: String,
@@ -160,29 +160,29 @@ pub enum Reason {
     /// `MalformedSignature`: no `Signature`.
     MissingSignature,
     /// `MalformedSignature`: the signature is not CloudFront base64 (wrong alphabet,
-    /// truncated) \[R8\].
+    /// truncated) [\[R8\]](crate::rules#r8).
     SignatureEncoding {
         /// What is wrong (from [`crate::encoding::decode`]).
         problem: String,
     },
     /// `MalformedPolicy`: neither `Expires` nor `Policy`.
     MissingPolicy,
-    /// `MalformedPolicy`: both `Expires` and `Policy` \[R9\].
+    /// `MalformedPolicy`: both `Expires` and `Policy` [\[R9\]](crate::rules#r9).
     BothExpiresAndPolicy,
     /// `MalformedPolicy`: `Expires` is not canonical decimal Unix seconds in range (a
     /// leading zero, milliseconds, after year 9999): the same rules as a custom policy's
-    /// times \[R6\].
+    /// times [\[R6\]](crate::rules#r6).
     BadExpires {
         /// The value found.
         value: String,
     },
-    /// `MalformedPolicy`: `Policy` is not CloudFront base64 \[R8\].
+    /// `MalformedPolicy`: `Policy` is not CloudFront base64 [\[R8\]](crate::rules#r8).
     PolicyEncoding {
         /// What is wrong.
         problem: String,
     },
     /// `MalformedPolicy`: the decoded policy is not a valid policy (invalid JSON, wrong
-    /// names, milliseconds, ...) \[R3\].
+    /// names, milliseconds, ...) [\[R3\]](crate::rules#r3).
     PolicyInvalid {
         /// What is wrong (from [`crate::Policy::from_json`]).
         problem: String,
@@ -218,7 +218,7 @@ pub enum Reason {
         /// The policy's range.
         range: SourceIp,
     },
-    /// `AccessDenied`: the requested URL is not matched by the policy's `Resource` \[R5\].
+    /// `AccessDenied`: the requested URL is not matched by the policy's `Resource` [\[R5\]](crate::rules#r5).
     ResourceMismatch {
         /// The URL requested (without signing parameters).
         url: String,
