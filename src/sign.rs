@@ -34,11 +34,20 @@ impl HashAlgorithm {
 pub struct KeyPairId(String);
 
 impl KeyPairId {
-    /// Validates an ID: surrounding whitespace is trimmed; it must then be non-empty and
-    /// hold only ASCII letters and digits.
+    /// The longest ID accepted, in characters: far above any CloudFront ID (13 to 20), so
+    /// only absurd values (a file's contents, a long token) are refused.
+    pub const MAX_LEN: usize = 128;
+
+    /// Validates an ID: surrounding whitespace is trimmed; it must then be non-empty, hold
+    /// only ASCII letters and digits, and be at most [`KeyPairId::MAX_LEN`] characters.
+    ///
+    /// The Developer Guide gives no format for the ID; CloudFront's public key IDs are 13
+    /// or 14 upper-case letters and digits (`K2JCJMDEHXQW5F`), legacy key pair IDs 20
+    /// (`APKA...`). Case is kept as given (the ID is sent as written).
     ///
     /// # Errors
-    /// [`Error::KeyPairId`] when it is empty or holds other characters.
+    /// [`Error::KeyPairId`] when it is empty, holds other characters, or is longer than
+    /// [`KeyPairId::MAX_LEN`] (the error then quotes only its start).
     pub fn new(value: &str) -> Result<Self> {
         let v = value.trim();
         let err = |problem: &str| Error::KeyPairId {
@@ -47,6 +56,16 @@ impl KeyPairId {
         };
         if v.is_empty() {
             return Err(err("is empty"));
+        }
+        if v.chars().count() > Self::MAX_LEN {
+            let start: String = v.chars().take(16).collect();
+            return Err(Error::KeyPairId {
+                value: format!("{start}..."),
+                problem: format!(
+                    "is {} characters long; CloudFront's key IDs have 13 to 20 (K2JCJMDEHXQW5F)",
+                    v.chars().count()
+                ),
+            });
         }
         if let Some(c) = v.chars().find(|c| !c.is_ascii_alphanumeric()) {
             return Err(err(&format!(
@@ -267,6 +286,18 @@ impl Signer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (review nit 22): a 5,000-character key pair ID was accepted and echoed
+    /// whole by errors.
+    #[test]
+    fn key_pair_id_of_absurd_length_was_accepted() {
+        assert!(KeyPairId::new(&"K".repeat(KeyPairId::MAX_LEN)).is_ok());
+        let e = KeyPairId::new(&"K".repeat(5000)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "key pair ID \"KKKKKKKKKKKKKKKK...\" is 5000 characters long; CloudFront's key IDs have 13 to 20 (K2JCJMDEHXQW5F)"
+        );
+    }
 
     #[test]
     fn key_pair_ids() {

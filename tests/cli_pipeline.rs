@@ -192,8 +192,8 @@ fn every_command_json_matches_the_schema() {
         "--format",
         "json",
     ]));
-    // The domain does not cover the host: a refusal, not JSON.
-    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    // The domain does not cover the host: a refusal of the option (exit 2), not JSON.
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
     let (code, out, err) = run(&mut cfsign_rsa_after(&[
         "cookies",
         "https://d111111abcdef8.cloudfront.net/videos/*",

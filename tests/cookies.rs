@@ -349,9 +349,10 @@ fn attribute_errors() {
             2,
             "cookie Path \"/videos/*\" holds a wildcard",
         ),
+        // An option error (exit 2), as a malformed domain is (review nit 12).
         (
             &["--cookie-domain", "example.com"][..],
-            1,
+            2,
             "does not cover the resource's host \"d111111abcdef8.cloudfront.net\"",
         ),
         // Regression: a Path outside the resource was accepted, and browsers never sent

@@ -33,8 +33,9 @@ pub struct KeyArgs {
     #[arg(long, value_name = "PATH")]
     pub private_key: Option<PathBuf>,
 
-    /// File holding the passphrase of an encrypted key (first line). Without it:
-    /// CFSIGN_PRIVATE_KEY_PASSPHRASE, else a prompt when standard input is a terminal.
+    /// File holding the passphrase of an encrypted key (first line); `-` reads the first
+    /// line of standard input. Without it: CFSIGN_PRIVATE_KEY_PASSPHRASE, else a prompt
+    /// when standard input is a terminal.
     #[arg(long, value_name = "PATH")]
     pub passphrase_file: Option<PathBuf>,
 
@@ -300,11 +301,13 @@ pub fn expiry(args: &TimeArgs, now: i64) -> Result<i64> {
         }
         days.checked_mul(cfsign::time::DAY)
             .and_then(|s| now.checked_add(s))
-            .ok_or_else(|| anyhow!("--days {days} is too large"))?
+            .filter(|t| *t <= cfsign::time::MAX_TIME)
+            .ok_or_else(|| relative_expiry_too_large(&format!("--days {days}")))?
     } else if let Some(d) = &args.expires_in {
         let secs = cfsign::time::parse_duration(d).context("--expires-in")?;
         now.checked_add(secs)
-            .ok_or_else(|| anyhow!("--expires-in {d:?} is too large"))?
+            .filter(|t| *t <= cfsign::time::MAX_TIME)
+            .ok_or_else(|| relative_expiry_too_large(&format!("--expires-in {}", one_line(d))))?
     } else if let Some(w) = &args.date_less_than {
         let t = cfsign::time::parse_time(w).context("--date-less-than")?;
         note_local_time("--date-less-than", w, t);
@@ -314,6 +317,15 @@ pub fn expiry(args: &TimeArgs, now: i64) -> Result<i64> {
     };
     check_not_expired(expires, now)?;
     Ok(expires)
+}
+
+/// The error for a relative expiry (`option`, as typed) past the latest time cfsign
+/// accepts: it names the option, not the number of seconds it came to.
+fn relative_expiry_too_large(option: &str) -> anyhow::Error {
+    anyhow!(
+        "{option} is too large: the expiry would be after 9999-12-31T23:59:59Z ({}), the latest time cfsign accepts",
+        cfsign::time::MAX_TIME
+    )
 }
 
 /// Refuses an expiry at or before now.
@@ -350,6 +362,12 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
         .map(|s| s.trim().parse::<SourceIp>().context("--ip-address"))
         .transpose()?;
     if let Some(ip) = ip_address
+        && ip.prefix() == 0
+    {
+        warn(&format!(
+            "--ip-address {ip} matches every IPv4 address: the condition restricts nothing; give the viewers' range (for example 203.0.113.0/24) or leave --ip-address out"
+        ))?;
+    } else if let Some(ip) = ip_address
         && ip.is_non_public()
     {
         warn(&format!(
@@ -358,6 +376,7 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
     }
     if let Some(ip) = ip_address
         && ip.has_host_bits()
+        && ip.prefix() != 0
     {
         warn(&format!(
             "--ip-address {ip} has bits set past the /{} prefix: it is signed as written and covers the whole range; write the range's first address to make that plain",
@@ -457,6 +476,11 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
         warn(&format!(
             "key pair ID {id} looks like an IAM access key ID; CloudFront wants the ID of the public key in your key group"
         ))?;
+    } else if id.as_str().bytes().any(|b| b.is_ascii_lowercase()) {
+        stderr_line(&format!(
+            "cfsign: note: key pair ID {id} has lower-case letters; CloudFront's key IDs are upper case ({}), and the ID is sent as written",
+            id.as_str().to_ascii_uppercase()
+        ));
     }
     let key = super::key_source::signing_key(args)?;
     super::key_source::apply_hash(Signer::with_signing_key(key, id), args.hash_algorithm)
@@ -524,7 +548,8 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
             let text = super::key_source::fetch_secret(&source)?;
             return Ok((unwrap_base64(text), source.to_string()));
         }
-        let bytes = cfsign::key::read_small_file(&path, "private key")?;
+        let bytes = cfsign::key::read_small_file(&path, "private key")
+            .map_err(|e| unless_a_path(e, &path))?;
         return Ok((Zeroizing::new(bytes), path.display().to_string()));
     }
     match env_value("CFSIGN_PRIVATE_KEY") {
@@ -535,6 +560,27 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
         None => bail!(
             "no private key: pass --private-key PATH, or set CFSIGN_PRIVATE_KEY_FILE (a path) or CFSIGN_PRIVATE_KEY (the PEM text)"
         ),
+    }
+}
+
+/// A read error for a `--private-key` value that does not look like a path: it has
+/// white space, no `/` and no file extension (`hunter2 secret`), so it may be a
+/// passphrase or other secret typed in the wrong place, and it is not shown. Ordinary
+/// file names (`my key.pem`, `key`, `./keys/k`) are still quoted.
+fn unless_a_path(e: cfsign::Error, path: &std::path::Path) -> anyhow::Error {
+    let text = path.to_string_lossy();
+    let has_extension = text.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    let looks_like_a_path =
+        !text.contains(char::is_whitespace) || text.contains(['/', '\\']) || has_extension;
+    match e {
+        cfsign::Error::Read { what, reason, .. } if !looks_like_a_path => anyhow!(
+            "cannot read {what}: {reason} (the value is not shown: with spaces, no '/' and no file extension it does not look like a path, and may be a secret typed in the wrong place)"
+        ),
+        other => other.into(),
     }
 }
 
@@ -592,9 +638,42 @@ fn warn_if_others_can_read(path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// The first line of a passphrase file. Errors never show the path: a user may have typed
-/// the passphrase itself where the path belongs.
+/// A passphrase as every source gives it (file, `-`, environment, prompt): without a
+/// leading UTF-8 byte-order mark (Notepad writes one) and one trailing line end (CR LF,
+/// LF or CR).
+pub fn clean_passphrase(text: &str) -> Zeroizing<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .or_else(|| text.strip_suffix('\r'))
+        .unwrap_or(text);
+    Zeroizing::new(text.to_string())
+}
+
+/// `CFSIGN_PRIVATE_KEY_PASSPHRASE`, cleaned as every passphrase source is
+/// ([`clean_passphrase`]).
+pub fn env_passphrase() -> Option<Zeroizing<String>> {
+    env_value("CFSIGN_PRIVATE_KEY_PASSPHRASE")
+        .map(Zeroizing::new)
+        .map(|p| clean_passphrase(&p))
+}
+
+/// The first line of a passphrase file, or of standard input for `-` (only that line is
+/// read: URLs or cookies read from standard input start at its second line). Errors never
+/// show the path: a user may have typed the passphrase itself where the path belongs.
 pub fn passphrase_file(path: &std::path::Path) -> Result<Zeroizing<String>> {
+    if path == std::path::Path::new("-") {
+        let mut line = Zeroizing::new(String::with_capacity(1024));
+        std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
+            .context("cannot read the passphrase from standard input (--passphrase-file -)")?;
+        if line.is_empty() {
+            bail!(
+                "--passphrase-file -: standard input is empty; give the passphrase on its first line"
+            );
+        }
+        return Ok(clean_passphrase(&line));
+    }
     let bytes = cfsign::key::read_small_file(path, "passphrase file").map_err(|e| match e {
         cfsign::Error::Read { reason, .. } => anyhow!(
             "cannot read the --passphrase-file: {reason} (its value is not shown, in case it is the passphrase itself)"
@@ -604,20 +683,25 @@ pub fn passphrase_file(path: &std::path::Path) -> Result<Zeroizing<String>> {
     let bytes = Zeroizing::new(bytes);
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| anyhow!("the --passphrase-file is not UTF-8 text"))?;
-    Ok(Zeroizing::new(
-        text.lines().next().unwrap_or_default().to_string(),
-    ))
+    let first_line = text.split_inclusive('\n').next().unwrap_or_default();
+    Ok(clean_passphrase(first_line))
 }
 
 fn passphrase(args: &KeyArgs, source: &str) -> Result<Option<Zeroizing<String>>> {
     if let Some(path) = &args.passphrase_file {
+        if path == std::path::Path::new("-") && key_from_stdin(args) {
+            bail!(
+                "--passphrase-file - and --private-key - both read standard input; give the passphrase in a file or in CFSIGN_PRIVATE_KEY_PASSPHRASE"
+            );
+        }
         return passphrase_file(path).map(Some);
     }
-    if let Some(p) = env_value("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
-        return Ok(Some(Zeroizing::new(p)));
+    if let Some(p) = env_passphrase() {
+        return Ok(Some(p));
     }
     if std::io::stdin().is_terminal() && !key_from_stdin(args) {
-        return prompt_passphrase(&format!("Passphrase for {source}: ")).map(Some);
+        return prompt_passphrase(&format!("Passphrase for {source}: "))
+            .map(|p| Some(clean_passphrase(&p)));
     }
     Ok(None)
 }

@@ -167,6 +167,9 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
     };
     let cookies = match signer.sign_cookies(resource, &request) {
         Ok(c) => c,
+        // A --cookie-domain that does not fit the resource is an option error (exit 2),
+        // as one that is malformed or a public suffix is.
+        Err(e @ cfsign::Error::CookieDomain { .. }) => return Err(e.into()),
         Err(e) => {
             super::report(&e.into());
             return Err(Reported(EXIT_INPUT).into());

@@ -51,8 +51,9 @@ pub struct KeygenArgs {
     #[arg(long)]
     pub encrypt: bool,
 
-    /// File holding the passphrase (first line). Without it: CFSIGN_PRIVATE_KEY_PASSPHRASE,
-    /// else a prompt when standard input is a terminal.
+    /// File holding the passphrase (first line); `-` reads the first line of standard
+    /// input. Without it: CFSIGN_PRIVATE_KEY_PASSPHRASE, else a prompt when standard input
+    /// is a terminal.
     #[arg(long, value_name = "PATH", requires = "encrypt")]
     pub passphrase_file: Option<PathBuf>,
 }
@@ -60,11 +61,13 @@ pub struct KeygenArgs {
 fn passphrase(args: &KeygenArgs) -> Result<Zeroizing<String>> {
     let pass = if let Some(path) = &args.passphrase_file {
         common::passphrase_file(path)?
-    } else if let Some(p) = common::env_value("CFSIGN_PRIVATE_KEY_PASSPHRASE") {
-        Zeroizing::new(p)
+    } else if let Some(p) = common::env_passphrase() {
+        p
     } else if std::io::stdin().is_terminal() {
         let first = common::prompt_passphrase("Passphrase for the new private key: ")?;
+        let first = common::clean_passphrase(&first);
         let again = common::prompt_passphrase("Same passphrase again: ")?;
+        let again = common::clean_passphrase(&again);
         if *first != *again {
             bail!("the two passphrases differ; nothing was written");
         }

@@ -215,6 +215,9 @@ pub fn main() -> ExitCode {
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if version::wanted(&args) {
+        if let Some(code) = output_lost() {
+            return code;
+        }
         let _ = std::io::Write::write_all(&mut std::io::stdout(), version::text().as_bytes());
         return ExitCode::from(EXIT_OK);
     }
@@ -244,6 +247,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
         Err(e) => {
+            if let Some(code) = output_lost() {
+                return code;
+            }
             if let Err(err) = e.print()
                 && err.kind() != std::io::ErrorKind::BrokenPipe
             {
@@ -309,6 +315,17 @@ pub fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// For `--help` and `--version`: exit 2 with one error line when standard output is
+/// closed (`>&-`), as every command whose product is its output does.
+fn output_lost() -> Option<ExitCode> {
+    common::stdout_was_closed().then(|| {
+        common::stderr_line(
+            "cfsign: error: standard output is closed (>&-), so the output would be lost; redirect it to a file, or to /dev/null to discard it",
+        );
+        ExitCode::from(EXIT_USAGE)
+    })
 }
 
 impl std::fmt::Display for Reported {

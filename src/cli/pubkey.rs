@@ -32,7 +32,8 @@ pub struct PubkeyArgs {
     #[arg(long, value_name = "SOURCE")]
     pub private_key: Option<PathBuf>,
 
-    /// File holding the passphrase of an encrypted PEM key (first line).
+    /// File holding the passphrase of an encrypted PEM key (first line); `-` reads the
+    /// first line of standard input.
     #[arg(long, value_name = "PATH")]
     pub passphrase_file: Option<PathBuf>,
 

@@ -90,13 +90,14 @@ pub struct SignArgs {
     pub strict: bool,
 
     /// Worker threads for URLs read from standard input (default: the number of CPUs, at
-    /// most 32, or 8 for a kms: key, whose calls wait on the network; at most 256). Fewer
+    /// most 32, or 8 for a kms: key, whose calls wait on the network; at most 256: a
+    /// larger N is capped, with a warning). Fewer
     /// start when the address-space limit (ulimit -v) has no room for N. Output keeps the
     /// input order whatever N is.
     #[arg(
         long,
         value_name = "N",
-        value_parser = clap::value_parser!(u16).range(1..),
+        value_parser = parse_jobs,
         help_heading = "Output"
     )]
     pub jobs: Option<u16>,
@@ -657,6 +658,26 @@ fn read_line_limited(input: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<
 /// The most worker threads `--jobs` starts: more only costs memory and start-up time.
 const MAX_JOBS: usize = 256;
 
+/// `--jobs N`: a whole number, 1 or more; a larger N than [`MAX_JOBS`] is taken (and
+/// capped, with a warning, by [`worker_count`]).
+fn parse_jobs(text: &str) -> std::result::Result<u16, String> {
+    let wrong = || {
+        format!(
+            "{text:?} is not a number of threads: give 1 or more (at most {MAX_JOBS} threads are started)"
+        )
+    };
+    let digits = text.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(wrong());
+    }
+    match digits.parse::<u64>() {
+        Ok(0) => Err(wrong()),
+        Ok(n) => Ok(u16::try_from(n).unwrap_or(u16::MAX)),
+        // More digits than any count: as many as allowed.
+        Err(_) => Ok(u16::MAX),
+    }
+}
+
 /// The most worker threads started without `--jobs`: signing is CPU-bound, and each thread
 /// reserves address space (its stack, and with glibc a malloc arena of 64 MiB).
 const DEFAULT_MAX_JOBS: usize = 32;
@@ -674,10 +695,15 @@ fn worker_count(requested: Option<u16>, preferred: usize) -> usize {
         return 1;
     }
     let Some(room) = address_space_room() else {
+        warn_capped(requested);
         return wanted;
     };
     let fit = workers_that_fit(room, cpus).min(wanted);
+    if fit == wanted {
+        warn_capped(requested);
+    }
     if fit < wanted && requested.is_some() {
+        let wanted = requested.map_or(wanted, usize::from);
         let using = if fit <= 1 {
             "signing on the main thread".to_string()
         } else {
@@ -690,6 +716,18 @@ fn worker_count(requested: Option<u16>, preferred: usize) -> usize {
         ));
     }
     fit.max(1)
+}
+
+/// Says that `--jobs` asked for more than [`MAX_JOBS`] threads, which are all it gets.
+fn warn_capped(requested: Option<u16>) {
+    if let Some(j) = requested
+        && usize::from(j) > MAX_JOBS
+    {
+        // About resources, not about what is signed: --strict leaves it a warning.
+        common::print_warning(&format!(
+            "--jobs {j}: cfsign starts at most {MAX_JOBS} worker threads; using {MAX_JOBS}"
+        ));
+    }
 }
 
 /// Address space reserved by each pipeline thread besides its stack: guard page, signal
