@@ -12,6 +12,7 @@
 //! | build or read policy JSON | [`Policy`], [`Condition`], [`SourceIp`] |
 //! | CloudFront's base64 | [`encoding::encode`], [`encoding::decode`] |
 //! | parse times and durations | [`time::parse_time`], [`time::parse_duration`] |
+//! | expire at a `SystemTime`, or a `Duration` after now | [`UrlPolicy::expires_at`], [`UrlPolicy::expires_in`] (and the same on [`CookiePolicy`], [`Condition`]), [`Condition::starting_at`] |
 //! | check a signed URL or cookies as CloudFront would | [`verify::verify_url`], [`verify::verify_cookies`], [`verify::verify_cookie_entries`] (cookies with their Path/Domain) |
 //! | read key, policy and cookie files safely (at most 1 MiB) | [`key::read_small_file`] |
 //! | put CloudFront's check in front of an `http::Request` (feature `serve`): allow, or its 403 | `gate::Gate::check`, the tower layer `gate::GateLayer` |
@@ -23,7 +24,9 @@
 //! | make a new key pair | [`PrivateKey::generate`], [`PrivateKey::to_pkcs8_pem`], [`PublicKey::to_pem`] |
 //! | the CloudFront rules cited as [\[R1\]](crate::rules#r1) to [\[R18\]](crate::rules#r18) | [`rules`] |
 //!
-//! All times are Unix seconds (UTC) as `i64`. Rules cited as \[Rn\] are listed, with
+//! All times are Unix seconds (UTC) as `i64`; the option types also take a
+//! [`SystemTime`](std::time::SystemTime), or a [`Duration`](std::time::Duration) after a
+//! "now" the caller passes. Rules cited as \[Rn\] are listed, with
 //! links to the Amazon CloudFront Developer Guide, in [`rules`].
 //!
 //! A service that only signs depends on the library alone:

@@ -182,3 +182,60 @@ fn debug_output_never_shows_key_material() {
     }
     assert!(shown.contains("RSA-2048"), "{shown}");
 }
+
+/// The option types take a `SystemTime`, or a `Duration` after a `now` the caller
+/// chooses, as well as Unix seconds, and sign the same bytes either way; times before
+/// 1970 or after year 9999 are errors, not panics.
+#[test]
+fn options_from_system_time_and_duration_sign_the_same_url_as_unix_seconds() {
+    use cfsign::CookiePolicy;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    let signer = rsa_signer();
+    let now = UNIX_EPOCH + Duration::from_secs(1_767_286_800);
+    let hour = Duration::from_secs(3600);
+    let by_seconds = signer
+        .sign_url(URL, &UrlPolicy::expires(1_767_290_400))
+        .expect("signs");
+    for options in [
+        UrlPolicy::expires_in(hour, now).expect("in range"),
+        // A fraction of a second is dropped: CloudFront times are whole seconds.
+        UrlPolicy::expires_at(now + hour + Duration::from_millis(999)).expect("in range"),
+    ] {
+        assert_eq!(signer.sign_url(URL, &options).expect("signs"), by_seconds);
+    }
+    assert_eq!(
+        CookiePolicy::expires_in(hour, now).expect("in range"),
+        CookiePolicy::expires(1_767_290_400)
+    );
+    assert_eq!(
+        CookiePolicy::expires_at(now + hour).expect("in range"),
+        CookiePolicy::expires(1_767_290_400)
+    );
+    let condition = Condition::expires_in(hour, now)
+        .and_then(|c| c.starting_at(now))
+        .expect("in range");
+    assert_eq!(condition.date_less_than, 1_767_290_400);
+    assert_eq!(condition.date_greater_than, Some(1_767_286_800));
+    assert_eq!(
+        Condition::expires_at(now + hour).expect("in range"),
+        Condition::expires(1_767_290_400)
+    );
+
+    let before_1970 = UrlPolicy::expires_at(UNIX_EPOCH - hour).unwrap_err();
+    assert_eq!(
+        before_1970.to_string(),
+        "time \"-3600\" is before 1970-01-01T00:00:00Z, the earliest time cfsign accepts"
+    );
+    let too_late = CookiePolicy::expires_in(Duration::from_secs(300_000_000_000), now).unwrap_err();
+    assert_eq!(
+        too_late.to_string(),
+        "time \"301767286800\" is after 9999-12-31T23:59:59Z (253402300799), the latest time cfsign accepts"
+    );
+    assert!(Condition::expires_in(Duration::MAX, now).is_err());
+    assert!(
+        Condition::expires(1)
+            .starting_at(UNIX_EPOCH - hour)
+            .is_err()
+    );
+}

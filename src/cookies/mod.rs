@@ -33,6 +33,8 @@ mod entry;
 mod parse;
 mod signed;
 
+use std::time::{Duration, SystemTime};
+
 use crate::error::{Error, Result};
 use crate::params::SigningParameter;
 use crate::policy::{self, Condition, Policy, PolicyMode, PolicyType};
@@ -82,6 +84,26 @@ impl CookiePolicy {
             mode: PolicyMode::Auto,
             attributes: CookieAttributes::default(),
         }
+    }
+
+    /// Cookies expiring at `t` (a fraction of a second is dropped), automatic policy type,
+    /// default attributes. [`CookiePolicy::expires`] with a [`SystemTime`].
+    ///
+    /// # Errors
+    /// [`Error::Time`] for `t` before 1970 or after year 9999
+    /// ([`time::unix_seconds`](crate::time::unix_seconds)).
+    pub fn expires_at(t: SystemTime) -> Result<Self> {
+        Ok(CookiePolicy::expires(crate::time::unix_seconds(t)?))
+    }
+
+    /// Cookies expiring `duration` after `now`, automatic policy type, default attributes.
+    ///
+    /// # Errors
+    /// [`Error::Time`] as [`time::unix_seconds_after`](crate::time::unix_seconds_after).
+    pub fn expires_in(duration: Duration, now: SystemTime) -> Result<Self> {
+        Ok(CookiePolicy::expires(crate::time::unix_seconds_after(
+            now, duration,
+        )?))
     }
 }
 

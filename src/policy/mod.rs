@@ -19,6 +19,8 @@ pub use choose::{PolicyMode, PolicyType, choose_type};
 pub use pattern::{check_resource, grants_everything, has_wildcard, is_pattern, resource_matches};
 pub use source_ip::SourceIp;
 
+use std::time::{Duration, SystemTime};
+
 use crate::error::{Error, Result};
 
 /// The `Condition` block: times in Unix seconds (UTC) [\[R3\]](crate::rules#r3), [\[R6\]](crate::rules#r6).
@@ -40,6 +42,36 @@ impl Condition {
             date_greater_than: None,
             ip_address: None,
         }
+    }
+
+    /// A condition with only an expiry at `t` (a fraction of a second is dropped).
+    ///
+    /// # Errors
+    /// [`Error::Time`] for `t` before 1970 or after year 9999
+    /// ([`time::unix_seconds`](crate::time::unix_seconds)).
+    pub fn expires_at(t: SystemTime) -> Result<Self> {
+        Ok(Condition::expires(crate::time::unix_seconds(t)?))
+    }
+
+    /// A condition with only an expiry, `duration` after `now`.
+    ///
+    /// # Errors
+    /// [`Error::Time`] as [`time::unix_seconds_after`](crate::time::unix_seconds_after).
+    pub fn expires_in(duration: Duration, now: SystemTime) -> Result<Self> {
+        Ok(Condition::expires(crate::time::unix_seconds_after(
+            now, duration,
+        )?))
+    }
+
+    /// This condition with the start time (`DateGreaterThan`) at `t`: requests are valid
+    /// only after it [\[R3\]](crate::rules#r3).
+    ///
+    /// # Errors
+    /// [`Error::Time`] for `t` before 1970 or after year 9999
+    /// ([`time::unix_seconds`](crate::time::unix_seconds)).
+    pub fn starting_at(mut self, t: SystemTime) -> Result<Self> {
+        self.date_greater_than = Some(crate::time::unix_seconds(t)?);
+        Ok(self)
     }
 
     /// Checks the times: each in 0 to [`time::MAX_TIME`](crate::time::MAX_TIME) (see

@@ -15,6 +15,8 @@ pub(crate) use check::is_s3_host;
 pub use sent::{SentForm, sent_form};
 pub use warning::Warning;
 
+use std::time::{Duration, SystemTime};
+
 use crate::error::{Error, Result};
 use crate::key::KeyAlgorithm;
 use crate::params::SigningParameter;
@@ -56,6 +58,33 @@ impl UrlPolicy {
             condition: Condition::expires(expires),
             mode: PolicyMode::Auto,
         }
+    }
+
+    /// The URL itself, expiring at `t` (a fraction of a second is dropped); automatic
+    /// policy type. [`UrlPolicy::expires`] with a [`SystemTime`].
+    ///
+    /// # Errors
+    /// [`Error::Time`] for `t` before 1970 or after year 9999
+    /// ([`time::unix_seconds`](crate::time::unix_seconds)).
+    pub fn expires_at(t: SystemTime) -> Result<Self> {
+        Ok(UrlPolicy::expires(crate::time::unix_seconds(t)?))
+    }
+
+    /// The URL itself, expiring `duration` after `now`; automatic policy type.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let options = cfsign::UrlPolicy::expires_in(Duration::from_secs(3600), SystemTime::now())?;
+    /// assert!(options.condition.date_less_than > cfsign::time::now());
+    /// # Ok::<(), cfsign::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Time`] as [`time::unix_seconds_after`](crate::time::unix_seconds_after).
+    pub fn expires_in(duration: Duration, now: SystemTime) -> Result<Self> {
+        Ok(UrlPolicy::expires(crate::time::unix_seconds_after(
+            now, duration,
+        )?))
     }
 }
 
