@@ -79,7 +79,7 @@ use std::task::{Context, Poll};
 use http::header::{CONTENT_TYPE, COOKIE, HOST, HeaderName, HeaderValue};
 use http::{Request, Response, StatusCode, Uri};
 
-use crate::verify::{self, ErrorCode, RequestContext, TrustedKeys, Verdict, Verification};
+use crate::verify::{self, ErrorCode, Reason, RequestContext, TrustedKeys, Verdict, Verification};
 
 /// The response header that carries cfsign's explanation of a refusal (reason and fix).
 /// CloudFront sends no such header; the XML body stays exactly CloudFront's.
@@ -124,13 +124,13 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn from_verification(v: &Verification) -> Option<Self> {
+    fn from_verification(v: &Verification, fix: fn(&Reason) -> String) -> Option<Self> {
         match &v.verdict {
             Verdict::Serve => None,
             Verdict::Refuse(r) => Some(Refusal {
                 code: r.code(),
                 reason: r.to_string(),
-                fix: r.hint(),
+                fix: fix(r),
             }),
         }
     }
@@ -186,6 +186,7 @@ pub struct Gate {
     client_ip_header: Option<HeaderName>,
     scheme: String,
     forward_signing_parameters: bool,
+    fix: fn(&Reason) -> String,
 }
 
 impl Gate {
@@ -197,7 +198,15 @@ impl Gate {
             client_ip_header: None,
             scheme: "http".into(),
             forward_signing_parameters: false,
+            fix: Reason::hint,
         }
+    }
+
+    /// Words the fix of a refusal (the `fix:` part of [`Refusal`]) with `fix` instead of
+    /// [`Reason::hint`], for example to name a tool's own options.
+    pub fn fix_wording(mut self, fix: fn(&Reason) -> String) -> Self {
+        self.fix = fix;
+        self
     }
 
     /// Lets paths matching `pattern` through unchecked, as a second cache behavior
@@ -280,7 +289,7 @@ impl Gate {
         let cookies = cookie_pairs(req);
         let ctx = RequestContext { at, client_ip };
         let v = verify::verify_cookies(&cookies, &url, &self.keys, ctx);
-        if let Some(refusal) = Refusal::from_verification(&v) {
+        if let Some(refusal) = Refusal::from_verification(&v, self.fix) {
             return Decision::Deny(Box::new(refusal));
         }
         // verify skips IpAddress without a client IPv4; CloudFront always has one.

@@ -1,14 +1,13 @@
 //! Decoding a signed URL or signed cookies without any key: what it says, not whether it
 //! is valid (that is [`crate::verify`]).
 //!
-//! Everything decoded here is untrusted text: [`sanitize`] it before it reaches a
-//! terminal.
+//! Everything decoded here is untrusted text: escape control, bidirectional and
+//! invisible characters before it reaches a terminal.
 
 use crate::encoding;
 use crate::policy::{Policy, PolicyType};
 use crate::request::{SigningValues, canonical_expires, split_signed_url, values_from_cookies};
 pub use crate::request::{signature_algorithm, signature_family};
-use crate::time::{describe_relative, format_utc};
 
 /// What a signed URL (or cookie set) holds, decoded without a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,101 +142,9 @@ pub fn inspect_cookies(cookies: &[(String, String)], url: &str) -> Inspection {
     inspect_values(url.to_string(), &values_from_cookies(cookies), None)
 }
 
-impl Inspection {
-    /// The documented JSON object (`schema_version` 1): `base_url`, `policy_type`,
-    /// `policy`, `resource`, `expires` / `expires_utc` / `expires_relative`,
-    /// `date_greater_than` (+ `_utc`, `_relative`), `ip_address`, `key_pair_id`,
-    /// `hash_algorithm` (`SHA1` when absent), `signature_length`, `signature_algorithm`,
-    /// `problems`. Absent values are `null`. Times are relative to `now` (Unix seconds).
-    pub fn to_json(&self, now: i64) -> serde_json::Value {
-        let time = |t: Option<i64>| (t.map(format_utc), t.map(|t| describe_relative(t, now)));
-        let (exp_utc, exp_rel) = time(self.date_less_than);
-        let (start_utc, start_rel) = time(self.date_greater_than);
-        serde_json::json!({
-            "schema_version": 1,
-            "base_url": self.base_url,
-            "policy_type": self.policy_type.map(PolicyType::as_str),
-            "policy": self.policy,
-            "resource": self.resource,
-            "expires": self.date_less_than,
-            "expires_utc": exp_utc,
-            "expires_relative": exp_rel,
-            "date_greater_than": self.date_greater_than,
-            "date_greater_than_utc": start_utc,
-            "date_greater_than_relative": start_rel,
-            "ip_address": self.ip_address,
-            "key_pair_id": self.key_pair_id,
-            "hash_algorithm": self.hash_algorithm.clone().unwrap_or_else(|| "SHA1".into()),
-            "signature_length": self.signature_len,
-            "signature_algorithm": self.signature_family,
-            "problems": self.problems,
-        })
-    }
-}
-
-/// Whether a character must not reach a terminal raw: control characters, bidirectional
-/// overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and
-/// zero-width or invisible characters (U+200B–U+200D, U+2060, U+FEFF, U+00AD).
-pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{061C}'
-            | '\u{2060}'
-            | '\u{FEFF}'
-            | '\u{00AD}')
-}
-
-/// Escapes the characters [`is_unsafe_char`] finds as `\u{XXXX}`, so that untrusted
-/// decoded text cannot move the cursor, reorder a line or hide characters.
-pub fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if is_unsafe_char(c) {
-            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Makes serialized JSON terminal-safe: the characters [`is_unsafe_char`] finds (which
-/// `serde_json` leaves raw when they are not ASCII controls) become `\uXXXX` escapes.
-/// The JSON value is unchanged.
-pub fn json_terminal_safe(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if is_unsafe_char(c) && !c.is_ascii() {
-            let mut buf = [0u16; 2];
-            for unit in c.encode_utf16(&mut buf) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sanitizes_terminal_tricks() {
-        assert_eq!(sanitize("a\u{1b}[2Jb"), "a\\u{001B}[2Jb");
-        assert_eq!(sanitize("x\u{202E}gpj.exe"), "x\\u{202E}gpj.exe");
-        assert_eq!(sanitize("a\u{200B}b\u{2066}c"), "a\\u{200B}b\\u{2066}c");
-        assert_eq!(sanitize("caf\u{e9} ok"), "caf\u{e9} ok");
-        let json = serde_json::json!({"r": "a\u{202E}b"}).to_string();
-        let safe = json_terminal_safe(&json);
-        assert_eq!(safe, r#"{"r":"a\u202eb"}"#);
-        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back["r"], "a\u{202E}b");
-    }
 
     #[test]
     fn inspects_canned_and_custom() {

@@ -81,12 +81,12 @@ proptest! {
                     let _ = e.not_sent("https://d1.net/a", i64::MAX);
                 }
                 let v = cfsign::verify::verify_cookie_entries(&entries, &s, &keys(), RequestContext { at: 0, client_ip: None });
-                let _ = v.to_json();
+                let _ = v.notes.iter().map(ToString::to_string).count();
             }
             Err(e) => show(&e),
         }
         if let Ok(pairs) = cfsign::cookies::parse_cookie_text(&s) {
-            let _ = cfsign::inspect::inspect_cookies(&pairs, &s).to_json(0);
+            let _ = cfsign::inspect::inspect_cookies(&pairs, &s);
             let _ = cfsign::verify::verify_cookies(&pairs, "https://d1.net/a", &keys(), RequestContext { at: 0, client_ip: None });
         }
     }
@@ -127,7 +127,7 @@ proptest! {
             attributes: CookieAttributes { domain: Some(t.clone()), path: Some(t.clone()), ..CookieAttributes::default() },
         };
         match signer().sign_cookies(&s, &request) {
-            Ok(c) => { let _ = (c.to_set_cookie_headers(), c.to_cookie_header(), c.to_json(), c.to_netscape()); }
+            Ok(c) => { let _ = (c.to_set_cookie_headers(), c.to_cookie_header(), c.to_netscape()); }
             Err(e) => show(&e),
         }
         let overrides = cfsign::response::ResponseOverrides::new()
@@ -141,12 +141,12 @@ proptest! {
     #[test]
     fn verify_and_inspect_never_panic(s in text(), at in any::<i64>()) {
         let v = cfsign::verify::verify_url(&s, &keys(), RequestContext { at, client_ip: None });
-        let _ = v.to_json();
-        if let cfsign::verify::Verdict::Refuse(r) = &v.verdict { let _ = (r.to_string(), r.hint(), r.id()); }
+        let _ = v.notes.iter().map(ToString::to_string).count();
+        if let cfsign::verify::Verdict::Refuse(r) = &v.verdict { let _ = (r.to_string(), r.hint(), r.id(), r.signed_url()); }
         let i = cfsign::inspect::inspect_url(&s);
-        let _ = i.to_json(at);
-        let _ = cfsign::inspect::sanitize(&s);
-        let _ = cfsign::inspect::json_terminal_safe(&s);
+        for t in [i.date_less_than, i.date_greater_than].into_iter().flatten() {
+            let _ = (cfsign::time::format_utc(t), cfsign::time::describe_relative(t, at));
+        }
     }
 
     #[test]

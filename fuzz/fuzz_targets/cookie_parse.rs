@@ -13,14 +13,15 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or(("https://d1.example/a", &text));
     match cfsign::cookies::parse_cookie_header(cookies) {
         Ok(pairs) => {
-            let _ = cfsign::verify::verify_cookies(&pairs, url, cfsign_fuzz::trusted_keys(), ctx)
-                .to_json();
+            let v = cfsign::verify::verify_cookies(&pairs, url, cfsign_fuzz::trusted_keys(), ctx);
+            cfsign_fuzz::exercise_verification(&v);
         }
         Err(e) => cfsign_fuzz::exercise_error(&e),
     }
     match cfsign::cookies::parse_cookie_text(cookies) {
         Ok(pairs) => {
-            let _ = cfsign::inspect::inspect_cookies(&pairs, url).to_json(ctx.at);
+            let ins = cfsign::inspect::inspect_cookies(&pairs, url);
+            cfsign_fuzz::exercise_inspection(&ins, ctx.at);
         }
         Err(e) => cfsign_fuzz::exercise_error(&e),
     }
@@ -35,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
                 cfsign_fuzz::trusted_keys(),
                 ctx,
             );
-            let _ = v.to_json();
+            cfsign_fuzz::exercise_verification(&v);
         }
         Err(e) => cfsign_fuzz::exercise_error(&e),
     }

@@ -182,3 +182,24 @@ pub mod der {
         vec![0x05, 0x00]
     }
 }
+
+/// Renders everything a verification holds in words (the reason, its fix, the notes),
+/// as a front end would; the JSON objects themselves are the CLI's.
+pub fn exercise_verification(v: &cfsign::verify::Verification) {
+    if let cfsign::verify::Verdict::Refuse(r) = &v.verdict {
+        let _ = (r.to_string(), r.hint(), r.id(), r.signed_url());
+    }
+    for n in &v.notes {
+        let _ = n.to_string();
+    }
+}
+
+/// Renders an inspection's times relative to `now`, as a front end would.
+pub fn exercise_inspection(i: &cfsign::inspect::Inspection, now: i64) {
+    for t in [i.date_less_than, i.date_greater_than].into_iter().flatten() {
+        let _ = (
+            cfsign::time::format_utc(t),
+            cfsign::time::describe_relative(t, now),
+        );
+    }
+}

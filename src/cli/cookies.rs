@@ -181,7 +181,7 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
     let text = match args.format {
         CookieFormat::SetCookie => cookies.to_set_cookie_headers(),
         CookieFormat::Header => format!("{}\n", cookies.to_cookie_header()),
-        CookieFormat::Json => format!("{}\n", cookies.to_json()),
+        CookieFormat::Json => format!("{}\n", super::output::signed_cookies_json(&cookies)),
         CookieFormat::Netscape => cookies.to_netscape()?,
     };
     let mut out = common::stdout();

@@ -4,10 +4,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use cfsign::inspect::{self, Inspection, json_terminal_safe, sanitize};
+use cfsign::inspect::{self, Inspection};
 use clap::Args;
 
 use super::common::Format;
+use super::output::{inspection_json, json_terminal_safe, sanitize};
 use super::{EXIT_INPUT, EXIT_OK};
 
 pub const AFTER_HELP: &str = "\
@@ -97,7 +98,7 @@ pub fn run(mut args: InspectArgs) -> Result<u8> {
         Format::Json => writeln!(
             out,
             "{}",
-            json_terminal_safe(&found.to_json(now).to_string())
+            json_terminal_safe(&inspection_json(&found, now).to_string())
         ),
         Format::Text => print_text(&mut out, &found, now),
     }

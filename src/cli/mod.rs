@@ -9,6 +9,7 @@ mod inspect;
 mod key_source;
 mod keygen;
 mod man;
+mod output;
 #[cfg(feature = "pkcs11")]
 mod pkcs11;
 mod pubkey;

@@ -157,7 +157,8 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             Scheme::Http => "http",
             Scheme::Https => "https",
         })
-        .forward_signing_parameters(args.forward_signing_params);
+        .forward_signing_parameters(args.forward_signing_params)
+        .fix_wording(super::hints::reason_fix);
     for pattern in &args.allow_unsigned {
         gate = gate.allow_unsigned(pattern);
     }

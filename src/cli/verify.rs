@@ -6,12 +6,13 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use cfsign::inspect::{json_terminal_safe, sanitize};
-use cfsign::verify::{self, Diagnosis, Reason, RequestContext, TrustedKeys, Verdict, Verification};
+use cfsign::verify::{self, RequestContext, TrustedKeys, Verdict, Verification};
 use cfsign::{KeyPairId, PublicKey};
 use clap::Args;
 
 use super::common::Format;
+use super::hints;
+use super::output::{json_terminal_safe, sanitize, verification_json};
 use super::{EXIT_INPUT, EXIT_OK};
 
 pub const AFTER_HELP: &str = "\
@@ -368,7 +369,11 @@ pub fn run(mut args: VerifyArgs) -> Result<u8> {
     let code = if result.serves() { EXIT_OK } else { EXIT_INPUT };
     let mut out = super::common::stdout();
     let written = match args.format {
-        Format::Json => writeln!(out, "{}", json_terminal_safe(&result.to_json().to_string())),
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json_terminal_safe(&verification_json(&result).to_string())
+        ),
         Format::Text => print_text(&mut out, &result, ctx),
     }
     .and_then(|()| out.flush());
@@ -391,17 +396,10 @@ fn print_text(out: &mut impl Write, v: &Verification, ctx: RequestContext) -> st
                 reason.code(),
                 sanitize(&reason.to_string())
             )?;
-            if let Reason::SignatureMismatch {
-                diagnosis:
-                    Some(
-                        Diagnosis::ParameterAppended { signed_url, .. }
-                        | Diagnosis::ReEncoded { signed_url, .. },
-                    ),
-            } = reason
-            {
+            if let Some(signed_url) = reason.signed_url() {
                 writeln!(out, "signed URL:     {}", sanitize(signed_url))?;
             }
-            writeln!(out, "fix:            {}", reason.hint())?;
+            writeln!(out, "fix:            {}", hints::reason_fix(reason))?;
         }
     }
     writeln!(out, "URL requested:  {}", sanitize(&v.url))?;
@@ -443,7 +441,11 @@ fn print_text(out: &mut impl Write, v: &Verification, ctx: RequestContext) -> st
         }
     }
     for note in &v.notes {
-        writeln!(out, "note:           {}", sanitize(note))?;
+        writeln!(
+            out,
+            "note:           {}",
+            sanitize(&hints::verify_note(note))
+        )?;
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ pub struct CookieAttributes {
     /// `example.com` for a distribution served at `cdn.example.com`. Never `cloudfront.net`.
     pub domain: Option<String>,
     /// `Path`: a URL path prefix such as `/videos/`. `None` in a request means "derive it
-    /// from the resource" ([`default_path`]); in [`SignedCookies`] it is always set.
+    /// from the resource" ([`default_path`]); in [`SignedCookies`](super::SignedCookies) it is always set.
     pub path: Option<String>,
     /// `Secure`: send the cookies over HTTPS only.
     pub secure: bool,

@@ -82,48 +82,6 @@ impl SignedCookies {
         format!("Cookie: {}", self.cookie_header_value())
     }
 
-    /// The documented JSON object (`schema_version` 1): `policy_type`, `expires` (Unix
-    /// seconds), `expires_utc`, `resource`, `key_pair_id`, `hash_algorithm`,
-    /// `key_algorithm`, when set `date_greater_than`, `date_greater_than_utc` and
-    /// `ip_address`, then `cookies` (an object name → value, in sending order) and
-    /// `attributes` (`domain`, `path`, `secure`, `http_only`, `max_age`, `expires`; unset
-    /// ones are `null`).
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut v = serde_json::json!({
-            "schema_version": 1,
-            "policy_type": self.policy_type.as_str(),
-            "expires": self.condition.date_less_than,
-            "expires_utc": crate::time::format_utc(self.condition.date_less_than),
-            "resource": self.resource,
-            "key_pair_id": self.key_pair_id,
-            "hash_algorithm": self.hash_algorithm.as_str(),
-            "key_algorithm": self.key_algorithm.as_str(),
-        });
-        if let Some(start) = self.condition.date_greater_than {
-            v["date_greater_than"] = start.into();
-            v["date_greater_than_utc"] = crate::time::format_utc(start).into();
-        }
-        if let Some(ip) = self.condition.ip_address {
-            v["ip_address"] = ip.to_string().into();
-        }
-        let cookies: serde_json::Map<String, serde_json::Value> = self
-            .cookies
-            .iter()
-            .map(|(n, v)| ((*n).to_string(), v.clone().into()))
-            .collect();
-        v["cookies"] = cookies.into();
-        let a = &self.attributes;
-        v["attributes"] = serde_json::json!({
-            "domain": a.domain,
-            "path": a.path,
-            "secure": a.secure,
-            "http_only": a.http_only,
-            "max_age": a.max_age,
-            "expires": a.expires,
-        });
-        v
-    }
-
     /// A Netscape cookie-jar file, as `curl -b FILE` / `curl -c FILE` and
     /// `wget --load-cookies FILE` read it: a `# Netscape HTTP Cookie File` line, then one
     /// tab-separated line per cookie: domain, include-subdomains, path, secure, expiry,

@@ -1,5 +1,6 @@
 //! The ordered checks: CloudFront's, in its order, stopping at the first failure.
 
+use super::note::Note;
 use super::reason::Reason;
 use super::{RequestContext, TrustedKeys, Verdict, Verification};
 use crate::encoding;
@@ -34,15 +35,12 @@ impl Check<'_> {
             key_pair_id: None, ..
         } = self.keys
         {
-            result.notes.push(
-                "the Key-Pair-Id was not checked against an expected ID; give the key's ID (--key-pair-id) to check it"
-                    .into(),
-            );
+            result.notes.push(Note::KeyPairIdNotChecked);
         }
         if let Some(fragment) = &self.split.fragment {
-            result.notes.push(format!(
-                "the fragment {fragment:?} was ignored: clients never send it to CloudFront"
-            ));
+            result.notes.push(Note::FragmentIgnored {
+                fragment: fragment.clone(),
+            });
         }
         result.verdict = match self.check(&mut result) {
             Ok(()) => Verdict::Serve,
@@ -102,7 +100,7 @@ impl Check<'_> {
         if policy_type == PolicyType::Custom
             && let Some(w) = url::Warning::grants_everything(policy.resource())
         {
-            out.notes.push(w.to_string());
+            out.notes.push(Note::Url(w));
         }
         // 5. The signature
         let hash = match v.hash_algorithm.as_deref() {
@@ -143,9 +141,7 @@ impl Check<'_> {
                     return Err(Reason::IpOutsideRange { ip, range });
                 }
                 Some(_) => {}
-                None => out.notes.push(format!(
-                    "the policy allows only IpAddress {range}; give --client-ip to check the viewer's address"
-                )),
+                None => out.notes.push(Note::IpNotChecked { range }),
             }
         }
         if let Some(resource) = policy.resource()

@@ -27,6 +27,7 @@
 
 mod check;
 mod diagnose;
+mod note;
 mod reason;
 #[cfg(test)]
 mod tests;
@@ -36,12 +37,12 @@ use std::net::Ipv4Addr;
 
 use crate::cookies::{self, CookieEntry};
 use crate::key::{KeyAlgorithm, PublicKey};
-use crate::params::SigningParameter;
 use crate::policy::{Policy, PolicyType};
 use crate::request::{SplitUrl, split_signed_url, values_from_cookies};
 use crate::sign::HashAlgorithm;
 use crate::url;
 use check::Check;
+pub use note::Note;
 pub use reason::{Diagnosis, ErrorCode, Reason};
 
 /// What CloudFront would do with the request.
@@ -115,66 +116,13 @@ pub struct Verification {
     /// The algorithm of the key that checked the signature, when one did.
     pub key_algorithm: Option<KeyAlgorithm>,
     /// Remarks: checks skipped (no client IP), a fragment ignored.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Verification {
     /// Whether CloudFront would serve the request.
     pub fn serves(&self) -> bool {
         self.verdict == Verdict::Serve
-    }
-
-    /// The documented JSON object (`schema_version` 1): `verdict` (`serve` or `refuse`),
-    /// `http_status` (200 or 403), `error_code` (CloudFront's code or `null`), `reason`
-    /// (a stable id such as `expired` or `signature_mismatch_query_changed`), `message`,
-    /// `hint`, `signed_url` (the URL that was actually signed, when a diagnosis found it),
-    /// `url`, `key_pair_id`, `policy_type`, `policy`, `resource`, `expires`,
-    /// `expires_utc`, `date_greater_than`, `ip_address`, `hash_algorithm`,
-    /// `key_algorithm`, `notes`. Absent values are `null`; times are Unix seconds.
-    pub fn to_json(&self) -> serde_json::Value {
-        let (code, id, message, hint, signed_url) = match &self.verdict {
-            Verdict::Serve => (None, None, None, None, None),
-            Verdict::Refuse(r) => (
-                Some(r.code().as_str()),
-                Some(r.id()),
-                Some(r.to_string()),
-                Some(r.hint()),
-                match r {
-                    Reason::SignatureMismatch {
-                        diagnosis:
-                            Some(
-                                Diagnosis::ParameterAppended { signed_url, .. }
-                                | Diagnosis::ReEncoded { signed_url, .. },
-                            ),
-                    } => Some(signed_url.clone()),
-                    _ => None,
-                },
-            ),
-        };
-        let p = self.parsed_policy.as_ref();
-        let c = p.map(Policy::condition);
-        serde_json::json!({
-            "schema_version": 1,
-            "verdict": if self.serves() { "serve" } else { "refuse" },
-            "http_status": if self.serves() { 200 } else { 403 },
-            "error_code": code,
-            "reason": id,
-            "message": message,
-            "hint": hint,
-            "signed_url": signed_url,
-            "url": self.url,
-            "key_pair_id": self.key_pair_id,
-            "policy_type": self.policy_type.map(PolicyType::as_str),
-            "policy": self.policy,
-            "resource": p.and_then(Policy::resource),
-            "expires": c.map(|c| c.date_less_than),
-            "expires_utc": c.map(|c| crate::time::format_utc(c.date_less_than)),
-            "date_greater_than": c.and_then(|c| c.date_greater_than),
-            "ip_address": c.and_then(|c| c.ip_address).map(|ip| ip.to_string()),
-            "hash_algorithm": self.hash_algorithm.as_str(),
-            "key_algorithm": self.key_algorithm.map(KeyAlgorithm::as_str),
-            "notes": self.notes,
-        })
     }
 }
 
@@ -212,7 +160,7 @@ pub fn verify_url(signed_url: &str, keys: &TrustedKeys, ctx: RequestContext) -> 
 /// sending it (lower-case host, no default port, `.`/`..` resolved, raw spaces encoded,
 /// user info dropped, ...) and CloudFront checks the signature against what it receives,
 /// so the verdict is that form's. The fragment is kept for [`split_signed_url`] to note.
-fn as_sent(url: &str) -> (String, Vec<String>) {
+fn as_sent(url: &str) -> (String, Vec<Note>) {
     let (body, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
     let mut notes = Vec::new();
     let Some(sent) = url::sent_form(body) else {
@@ -224,17 +172,14 @@ fn as_sent(url: &str) -> (String, Vec<String>) {
         // The note shows the URL without its signing parameters, as signing does.
         let base = split_signed_url(body).base;
         let shown = url::sent_form(&base).map_or(sent.url.clone(), |s| s.url);
-        notes.push(
-            url::Warning::ClientForm {
-                sent: shown,
-                changes: sent.changes.clone(),
-            }
-            .to_string(),
-        );
+        notes.push(Note::Url(url::Warning::ClientForm {
+            sent: shown,
+            changes: sent.changes.clone(),
+        }));
         format!("{}{fragment}", sent.url)
     };
     if let Some(port) = sent.other_port {
-        notes.push(url::Warning::OtherPort { port }.to_string());
+        notes.push(Note::Url(url::Warning::OtherPort { port }));
     }
     (request, notes)
 }
@@ -255,20 +200,12 @@ pub fn verify_cookies(
     keys: &TrustedKeys,
     ctx: RequestContext,
 ) -> Verification {
-    let in_query: Vec<&str> = split_signed_url(url)
-        .values
-        .present()
-        .into_iter()
-        .map(SigningParameter::query_name)
-        .collect();
+    let in_query = split_signed_url(url).values.present();
     if !in_query.is_empty() {
         let mut v = verify_url(url, keys, ctx);
-        v.notes.push(format!(
-            "the cookies were ignored: the URL holds the signed-URL parameter{} {}, so CloudFront treats it as a signed URL and does not look at signed cookies; remove {} from the URL to use the cookies",
-            if in_query.len() > 1 { "s" } else { "" },
-            in_query.join(", "),
-            if in_query.len() > 1 { "them" } else { "it" },
-        ));
+        v.notes.push(Note::CookiesIgnored {
+            parameters: in_query,
+        });
         return v;
     }
     let values = values_from_cookies(cookies);
@@ -284,8 +221,8 @@ pub fn verify_cookies(
     v
 }
 
-/// Verifies signed cookies read with their attributes ([`cookies::parse_cookie_entries`]) for a
-/// request of `url`: a `CloudFront-*` cookie that the client would not send (its `Path`
+/// Verifies signed cookies read with their attributes ([`cookies::parse_cookie_entries`])
+/// for a request of `url`: a `CloudFront-*` cookie that the client would not send (its `Path`
 /// or `Domain` does not cover `url`, or its jar expiry is not after `ctx.at`) is left out,
 /// as CloudFront would never see it. When that leads to a refusal, the reason is
 /// [`Reason::CookieNotSent`] naming the first such cookie (in the order CloudFront
@@ -328,10 +265,10 @@ pub fn verify_cookie_entries(
     }
     let mut v = verify_cookies(&pairs(&sent), url, keys, ctx);
     for (e, _, problem) in &left_out {
-        v.notes.push(format!(
-            "the cookie {} was left out: the client would not send it with this URL ({problem})",
-            e.name
-        ));
+        v.notes.push(Note::CookieLeftOut {
+            cookie: e.name.clone(),
+            problem: problem.clone(),
+        });
     }
     if let Verdict::Refuse(reason) = &v.verdict
         && let Some((e, attribute, problem)) = signing

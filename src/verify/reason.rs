@@ -261,6 +261,21 @@ impl Reason {
         }
     }
 
+    /// The URL that was signed, when a diagnosis found it (query parameters appended after
+    /// signing, or a re-encoded URL): the signing parameters are not part of it.
+    pub fn signed_url(&self) -> Option<&str> {
+        match self {
+            Reason::SignatureMismatch {
+                diagnosis:
+                    Some(
+                        Diagnosis::ParameterAppended { signed_url, .. }
+                        | Diagnosis::ReEncoded { signed_url, .. },
+                    ),
+            } => Some(signed_url),
+            _ => None,
+        }
+    }
+
     /// A stable snake_case identifier, for machine output.
     pub fn id(&self) -> &'static str {
         match self {
@@ -292,20 +307,21 @@ impl Reason {
         }
     }
 
-    /// How to fix it, in one line.
+    /// How to fix it, in one line, in the domain's words (a command-line tool adds its
+    /// option names).
     pub fn hint(&self) -> String {
         match self {
             Reason::DuplicateParameter { .. } => {
                 "give each signing parameter once: sign the URL again from the unsigned URL (or clear the old cookies)".into()
             }
             Reason::MissingKeyPairId => {
-                "sign again with --key-pair-id (the ID of the public key in the trusted key group)".into()
+                "sign again with the key pair ID (the ID of the public key in the trusted key group)".into()
             }
             Reason::UnknownKey { .. } => {
                 "use the ID of a public key in a key group trusted by this cache behavior (console: Key management > Public keys)".into()
             }
             Reason::MissingSignature | Reason::SignatureEncoding { .. } => {
-                "pass the signed URL exactly as cfsign printed it; do not URL-encode or decode it again".into()
+                "pass the signed URL exactly as it was signed; do not URL-encode or decode it again".into()
             }
             Reason::MissingPolicy | Reason::BadExpires { .. } => {
                 "sign the URL again; a signed URL carries Expires (canned) or Policy (custom)".into()
@@ -314,18 +330,18 @@ impl Reason {
                 "keep only Expires (canned) or only Policy (custom): sign the URL again from the unsigned URL".into()
             }
             Reason::PolicyEncoding { .. } | Reason::PolicyInvalid { .. } => {
-                "write the policy with whole Unix seconds and CloudFront's names, then sign again (cfsign --policy-file checks it)".into()
+                "write the policy with whole Unix seconds and CloudFront's names, then sign again".into()
             }
             Reason::UnknownHashAlgorithm { .. } => {
                 "use Hash-Algorithm=SHA256 for SHA-256 signatures and leave it out for SHA-1".into()
             }
             Reason::SignatureMismatch { diagnosis } => match diagnosis {
                 Some(Diagnosis::HashAlgorithm { signed_with, .. }) => match signed_with.parameter() {
-                    Some(p) => format!("append &Hash-Algorithm={p}, or sign again with --hash-algorithm sha1"),
-                    None => "remove Hash-Algorithm=SHA256, or sign again with --hash-algorithm sha256".into(),
+                    Some(p) => format!("append &Hash-Algorithm={p}, or sign again with SHA-1"),
+                    None => "remove Hash-Algorithm=SHA256, or sign again with SHA-256".into(),
                 },
                 Some(Diagnosis::ParameterAppended { .. }) => {
-                    "add query parameters before signing, or sign a wildcard policy resource (--policy-resource 'https://host/path*')".into()
+                    "add query parameters before signing, or sign a wildcard policy resource (such as 'https://host/path*')".into()
                 }
                 Some(Diagnosis::ReEncoded { .. }) => {
                     "request the URL exactly as it was signed, or sign the form the client sends".into()
@@ -343,19 +359,19 @@ impl Reason {
                     "the URL (or Expires/Policy) changed after signing, or the private key does not belong to this public key".into()
                 }
             },
-            Reason::Expired { .. } => "sign again with a later expiry (--days, --expires-in, --date-less-than)".into(),
-            Reason::NotYetValid { .. } => "wait until the start time, or sign again with an earlier --date-greater-than".into(),
+            Reason::Expired { .. } => "sign again with a later expiry (DateLessThan)".into(),
+            Reason::NotYetValid { .. } => "wait until the start time, or sign again with an earlier start time (DateGreaterThan)".into(),
             Reason::IpOutsideRange { .. } => {
-                "sign for the viewer's public address or a wider range (--ip-address), or leave the range out".into()
+                "sign for the viewer's public address or a wider range (IpAddress), or leave the range out".into()
             }
             Reason::ResourceMismatch { .. } => {
                 "request a URL the policy resource covers, or sign with a resource pattern that matches it".into()
             }
             Reason::CookieNotSent { attribute, .. } => match *attribute {
-                "Secure" => "request the URL over https://, or sign the cookies with --no-secure for plain-HTTP tests".into(),
-                "Path" => "set the cookies' Path to a prefix of the URL's path (cfsign cookies --cookie-path), or request a URL under it".into(),
-                "Domain" => "set the cookies' Domain to the URL's host or a parent of it (cfsign cookies --cookie-domain), or request that host".into(),
-                _ => "sign the cookies again with a later expiry (cfsign cookies --cookie-max-age), or leave the expiry out for session cookies".into(),
+                "Secure" => "request the URL over https://, or sign the cookies without Secure for plain-HTTP tests".into(),
+                "Path" => "set the cookies' Path to a prefix of the URL's path, or request a URL under it".into(),
+                "Domain" => "set the cookies' Domain to the URL's host or a parent of it, or request that host".into(),
+                _ => "sign the cookies again with a later expiry (Max-Age or Expires), or leave the expiry out for session cookies".into(),
             },
         }
     }
