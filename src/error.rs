@@ -301,6 +301,15 @@ pub enum Error {
         /// The backend's reason.
         reason: String,
     },
+    /// The system's OpenSSL (feature `openssl`) refused to sign with SHA-1, most likely by
+    /// policy (RHEL 9, Fedora 41+, FIPS mode).
+    #[error(
+        "signing failed: OpenSSL refused to sign with SHA-1 ({reason}); this system's OpenSSL policy may forbid SHA-1 signatures"
+    )]
+    Sha1Refused {
+        /// OpenSSL's reason.
+        reason: String,
+    },
     /// A response-header override (a download name, a content type) cannot be used: see
     /// [`crate::response`].
     #[error("{what} {} {problem}", quote(.value))]
@@ -448,6 +457,9 @@ impl Error {
             Error::HashUnsupported { .. } => {
                 "sign with SHA-256 (CloudFront accepts it, signalled with Hash-Algorithm=SHA256)".into()
             }
+            Error::Sha1Refused { .. } => {
+                "sign with SHA-256 (CloudFront accepts it, signalled with Hash-Algorithm=SHA256), or use a build without the `openssl` feature (its pure-Rust backend signs SHA-1 everywhere)".into()
+            }
             Error::Read { .. }
             | Error::Crypto { .. }
             | Error::KeyGeneration { .. }
@@ -491,6 +503,7 @@ impl Error {
             Error::CookieHeader { .. } => "cookie_header",
             Error::KeyGeneration { .. } => "key_generation",
             Error::Crypto { .. } => "crypto",
+            Error::Sha1Refused { .. } => "sha1_refused",
             Error::SigningKey { .. } => "signing_key",
             Error::HashUnsupported { .. } => "hash_unsupported",
             Error::ResponseOverride { .. } => "response_override",

@@ -171,18 +171,13 @@ pub mod encoding;
 pub mod error;
 #[cfg(feature = "serve")]
 pub mod gate;
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-mod graviola_backend;
 pub mod hash;
 pub mod inspect;
 pub mod key;
 pub mod key_source;
-#[cfg(feature = "openssl")]
-mod openssl_backend;
 pub mod params;
 #[cfg(feature = "pkcs11")]
 pub mod pkcs11;
-mod pkcs1_der;
 pub mod policy;
 mod request;
 pub mod response;

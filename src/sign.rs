@@ -4,29 +4,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
-use sha1::Sha1;
-use sha2::Sha256;
-
 pub use crate::hash::HashAlgorithm;
 
 use crate::encoding;
 use crate::error::{Error, Result};
-use crate::key::{KeyAlgorithm, PrivateKey, PrivateMaterial, PublicKey, PublicMaterial};
+use crate::key::{KeyAlgorithm, PrivateKey, PublicKey};
 use crate::signature_cache::SignatureCache;
 use crate::signing_key::{self, SigningKey};
-
-impl HashAlgorithm {
-    /// The default for a key type: SHA-1 for RSA (CloudFront's default, what every
-    /// reference signer uses), SHA-256 for ECDSA P-256 (no legacy reason for SHA-1 there;
-    /// signalled with `Hash-Algorithm=SHA256`) [\[R15\]](crate::rules#r15).
-    pub fn default_for(key: KeyAlgorithm) -> Self {
-        match key {
-            KeyAlgorithm::Rsa2048 => HashAlgorithm::Sha1,
-            KeyAlgorithm::EcdsaP256 => HashAlgorithm::Sha256,
-        }
-    }
-}
 
 /// The ID of a CloudFront public key (in a key group), or of a legacy CloudFront key pair:
 /// the `Key-Pair-Id` value. Letters and digits only.
@@ -93,68 +77,9 @@ impl fmt::Display for KeyPairId {
     }
 }
 
-/// Signs `msg` with `key` [\[R13\]](crate::rules#r13), [\[R14\]](crate::rules#r14): RSASSA-PKCS1-v1_5 (blinded, deterministic
-/// output) or ECDSA P-256, DER-encoded. Returns the raw signature. The key's
-/// [`Backend`](crate::key::Backend) decides the library: graviola signs only SHA-256
-/// (RSA, and ECDSA with hedged, non-reproducible nonces); SHA-1 then goes through the
-/// `rsa` crate or `p256` (RFC 6979 nonces).
-///
-/// # Errors
-/// [`Error::Crypto`] if the backend fails (for OpenSSL also when a system policy refuses
-/// SHA-1, with a message suggesting `--hash-algorithm sha256`).
-pub fn sign_bytes(key: &PrivateKey, hash: HashAlgorithm, msg: &[u8]) -> Result<Vec<u8>> {
-    let crypto = |e: &dyn fmt::Display| Error::Crypto {
-        reason: e.to_string(),
-    };
-    #[cfg(feature = "openssl")]
-    if let Some(k) = &key.ossl {
-        return k.sign(hash, msg);
-    }
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    if let (Some(k), HashAlgorithm::Sha256) = (&key.grav, hash) {
-        return k.sign_sha256(msg);
-    }
-    match (&key.material, hash) {
-        (PrivateMaterial::Rsa(k), HashAlgorithm::Sha1) => {
-            k.pkcs1v15_sign::<Sha1>(msg).map_err(|e| crypto(&e))
-        }
-        (PrivateMaterial::Rsa(k), HashAlgorithm::Sha256) => {
-            k.pkcs1v15_sign::<Sha256>(msg).map_err(|e| crypto(&e))
-        }
-        (PrivateMaterial::EcP256(k), h) => {
-            let sig: p256::ecdsa::DerSignature =
-                k.sign_prehash(&h.digest(msg)).map_err(|e| crypto(&e))?;
-            Ok(sig.as_bytes().to_vec())
-        }
-    }
-}
-
-/// Checks a raw signature over `msg` with `key` [\[R13\]](crate::rules#r13), [\[R14\]](crate::rules#r14).
-///
-/// # Errors
-/// [`Error::Crypto`] when the signature does not verify.
-pub fn verify_bytes(
-    key: &PublicKey,
-    hash: HashAlgorithm,
-    msg: &[u8],
-    signature: &[u8],
-) -> Result<()> {
-    let bad = || Error::Crypto {
-        reason: "the signature does not match".into(),
-    };
-    match (&key.material, hash) {
-        (PublicMaterial::Rsa(k), HashAlgorithm::Sha1) => {
-            k.pkcs1v15_verify::<Sha1>(msg, signature).map_err(|_| bad())
-        }
-        (PublicMaterial::Rsa(k), HashAlgorithm::Sha256) => k
-            .pkcs1v15_verify::<Sha256>(msg, signature)
-            .map_err(|_| bad()),
-        (PublicMaterial::EcP256(k), h) => {
-            let sig = p256::ecdsa::DerSignature::from_bytes(signature).map_err(|_| bad())?;
-            k.verify_prehash(&h.digest(msg), &sig).map_err(|_| bad())
-        }
-    }
-}
+/// Signing and verifying raw bytes belong to [`key`](crate::key), the only module that
+/// sees key material; re-exported here, where signing starts.
+pub use crate::key::{sign_bytes, verify_bytes};
 
 /// A key, its key pair ID and a hash algorithm: everything needed to sign policies.
 ///
@@ -187,7 +112,7 @@ impl Signer {
     /// # fn main() -> Result<(), cfsign::Error> {
     /// use std::sync::Arc;
     /// use cfsign::{KeyPairId, PrivateKey, Signer};
-    /// let key = PrivateKey::from_pem_file(std::path::Path::new("keys/private_key.pem"), None)?;
+    /// let key = PrivateKey::from_pem_file("keys/private_key.pem", None)?;
     /// let signer = Signer::with_signing_key(Arc::new(key), KeyPairId::new("KDEMOEXAMPLE01")?);
     /// assert_eq!(signer.hash_algorithm(), cfsign::HashAlgorithm::Sha1);
     /// # Ok(()) }

@@ -80,7 +80,7 @@ impl SigningKey for PrivateKey {
     }
 
     fn sign(&self, hash: HashAlgorithm, message: &[u8]) -> Result<Vec<u8>> {
-        crate::sign::sign_bytes(self, hash, message)
+        crate::key::sign_bytes(self, hash, message)
     }
 }
 
@@ -161,21 +161,25 @@ pub fn ecdsa_der_from_raw(raw: &[u8]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rsa::signature::hazmat::PrehashVerifier;
 
     fn key(name: &str) -> PrivateKey {
         let path = format!("{}/tests/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
-        PrivateKey::from_pem_file(std::path::Path::new(&path), None).unwrap()
+        PrivateKey::from_pem_file(&path, None).unwrap()
     }
 
     /// A raw RSA signature over DigestInfo is the PKCS#1 v1.5 signature: the identity
     /// a `CKM_RSA_PKCS` token relies on.
     #[test]
     fn digest_info_matches_pkcs1v15_signatures() {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
         let k = key("rsa2048_pkcs1.pem");
-        let crate::key::PrivateMaterial::Rsa(rsa_key) = &k.material else {
-            unreachable!()
-        };
+        // The same key, loaded by the `rsa` crate itself (no reaching into `key`).
+        let path = format!(
+            "{}/tests/data/keys/rsa2048_pkcs1.pem",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let pem = std::fs::read_to_string(path).unwrap();
+        let rsa_key = rsa::PrivateKey::from_pkcs1_pem(&pem).unwrap();
         for hash in [HashAlgorithm::Sha1, HashAlgorithm::Sha256] {
             let expected = SigningKey::sign(&k, hash, b"policy").unwrap();
             let raw = rsa_key
@@ -196,13 +200,8 @@ mod tests {
         let raw: p256::ecdsa::Signature = sig.try_into().unwrap();
         let back = ecdsa_der_from_raw(&raw.to_bytes()).unwrap();
         assert_eq!(back, der);
-        let public = match PrivateKey::public_key(&k).material {
-            crate::key::PublicMaterial::EcP256(p) => p,
-            crate::key::PublicMaterial::Rsa(_) => unreachable!(),
-        };
-        let parsed = p256::ecdsa::DerSignature::from_bytes(&back).unwrap();
-        public
-            .verify_prehash(&digest(HashAlgorithm::Sha256, b"policy"), &parsed)
+        PrivateKey::public_key(&k)
+            .verify(HashAlgorithm::Sha256, b"policy", &back)
             .unwrap();
         assert!(ecdsa_der_from_raw(&[1; 63]).is_err());
     }

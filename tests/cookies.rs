@@ -35,7 +35,7 @@ fn vectors() -> Vec<Value> {
 }
 
 fn signer(key_file: &str, hash: HashAlgorithm) -> Signer {
-    let key = PrivateKey::from_pem_file(&Path::new(KEYS).join(key_file), None).expect("key");
+    let key = PrivateKey::from_pem_file(Path::new(KEYS).join(key_file), None).expect("key");
     Signer::new(key, KeyPairId::new(ID).unwrap()).with_hash_algorithm(hash)
 }
 
@@ -128,7 +128,7 @@ fn pairs(c: &cfsign::SignedCookies) -> Vec<(String, String)> {
 /// Verifies the CloudFront-Signature of `got` over `policy` with the case's public key.
 fn assert_verifies(case: &Value, got: &[(String, String)], policy: &str) {
     let public =
-        PublicKey::from_pem_file(&Path::new(KEYS).join(case["public_key"].as_str().unwrap()))
+        PublicKey::from_pem_file(Path::new(KEYS).join(case["public_key"].as_str().unwrap()))
             .unwrap();
     let sig = &got
         .iter()

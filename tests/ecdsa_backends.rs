@@ -116,7 +116,7 @@ fn rustcrypto_ecdsa_is_reproducible_and_graviola_ecdsa_is_hedged() {
 /// default (the faster path) and SHA-1 through `p256`; elsewhere it stays on `p256`.
 #[test]
 fn default_ecdsa_backend_is_graviola_where_the_cpu_runs_it() {
-    let key = PrivateKey::from_pem_file(&common::key("ec_p256_sec1.pem"), None).expect("key");
+    let key = PrivateKey::from_pem_file(common::key("ec_p256_sec1.pem"), None).expect("key");
     let graviola = Backend::available().iter().any(|b| b.name() == "graviola");
     let sha256 = key
         .backend()

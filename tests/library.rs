@@ -10,7 +10,7 @@ use cfsign::{
 use common::{key, param};
 
 fn rsa_signer() -> Signer {
-    let key = PrivateKey::from_pem_file(&key("rsa2048_pkcs1.pem"), None).expect("test key");
+    let key = PrivateKey::from_pem_file(key("rsa2048_pkcs1.pem"), None).expect("test key");
     Signer::new(key, KeyPairId::new(common::KPID).expect("id"))
 }
 
@@ -142,7 +142,7 @@ fn ampersand_and_angle_brackets_are_never_escaped() {
 
 #[test]
 fn ecdsa_signer_defaults_to_sha256_and_signals_it() {
-    let key = PrivateKey::from_pem_file(&key("ec_p256_sec1.pem"), None).expect("test key");
+    let key = PrivateKey::from_pem_file(key("ec_p256_sec1.pem"), None).expect("test key");
     let signer = Signer::new(key, KeyPairId::new(common::KPID).expect("id"));
     assert_eq!(signer.hash_algorithm(), HashAlgorithm::Sha256);
     let signed = signer
@@ -157,7 +157,7 @@ fn ecdsa_signer_defaults_to_sha256_and_signals_it() {
     // Reproducible output (for CI diffs) on `Backend::RustCrypto`: p256's RFC 6979 gives
     // the same signature for the same input, from two separate signers.
     let pinned = || {
-        let pinned_key = PrivateKey::from_pem_file(&common::key("ec_p256_sec1.pem"), None)
+        let pinned_key = PrivateKey::from_pem_file(common::key("ec_p256_sec1.pem"), None)
             .and_then(|k| k.with_backend(cfsign::Backend::RustCrypto))
             .expect("test key");
         Signer::new(pinned_key, KeyPairId::new(common::KPID).expect("id"))

@@ -49,7 +49,7 @@ fn text() -> impl Strategy<Value = String> {
 fn signer() -> &'static Signer {
     static S: OnceLock<Signer> = OnceLock::new();
     S.get_or_init(|| {
-        let key = PrivateKey::from_pem_file(&common::key("ec_p256_sec1.pem"), None).expect("key");
+        let key = PrivateKey::from_pem_file(common::key("ec_p256_sec1.pem"), None).expect("key");
         Signer::new(key, KeyPairId::new(common::KPID).expect("id"))
     })
 }

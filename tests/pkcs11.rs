@@ -261,7 +261,7 @@ fn token_rsa_pkcs_over_digest_info_is_byte_identical_through_the_library() {
     // SAFETY: no other thread of this test binary reads or writes SOFTHSM2_CONF.
     unsafe { std::env::set_var("SOFTHSM2_CONF", token.conf()) };
     let parsed = Pkcs11Uri::parse(&format!("pkcs11:token={TOKEN};object=cf-rsa")).unwrap();
-    let pem = PrivateKey::from_pem_file(&key("rsa2048_pkcs8.pem"), None).unwrap();
+    let pem = PrivateKey::from_pem_file(key("rsa2048_pkcs8.pem"), None).unwrap();
     // The library's fix names no option or environment variable of the command.
     let wrong_pin = Pkcs11Key::open(&parsed, Path::new(MODULE), Some("4321"), None, 1).unwrap_err();
     assert_eq!(
@@ -286,7 +286,7 @@ fn token_rsa_pkcs_over_digest_info_is_byte_identical_through_the_library() {
             .unwrap()
             .url;
         let builtin = Signer::new(
-            PrivateKey::from_pem_file(&key("rsa2048_pkcs8.pem"), None).unwrap(),
+            PrivateKey::from_pem_file(key("rsa2048_pkcs8.pem"), None).unwrap(),
             KeyPairId::new("K1").unwrap(),
         );
         assert_eq!(

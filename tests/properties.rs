@@ -16,7 +16,7 @@ use proptest::prelude::*;
 const MAX_TIME: i64 = 253_402_300_799;
 
 fn signer(name: &str) -> Signer {
-    let key = PrivateKey::from_pem_file(&common::key(name), None).expect("test key");
+    let key = PrivateKey::from_pem_file(common::key(name), None).expect("test key");
     Signer::new(key, KeyPairId::new(common::KPID).expect("id"))
 }
 

@@ -98,13 +98,13 @@ fn every_backend_agrees_on_policies_of_every_length() {
 /// build signs RSA-SHA256 with it; elsewhere the key stays on the `rsa` crate.
 #[test]
 fn default_backend_is_the_fastest_this_cpu_runs() {
-    let key = PrivateKey::from_pem_file(&common::key("rsa2048_pkcs1.pem"), None).expect("key");
+    let key = PrivateKey::from_pem_file(common::key("rsa2048_pkcs1.pem"), None).expect("key");
     let fastest = *Backend::available().last().expect("a backend");
     assert_eq!(key.backend(), fastest);
     assert_eq!(Backend::default_for_build(), fastest);
     // An ECDSA key reports graviola where it signs its SHA-256 signatures (the OpenSSL
     // backend signs RSA only), else the pure-Rust crates.
-    let ec = PrivateKey::from_pem_file(&common::key("ec_p256_pkcs8.pem"), None).expect("key");
+    let ec = PrivateKey::from_pem_file(common::key("ec_p256_pkcs8.pem"), None).expect("key");
     let graviola = Backend::available().iter().any(|b| b.name() == "graviola");
     let want = if graviola { "graviola" } else { "rsa" };
     assert_eq!(ec.backend().name(), want);

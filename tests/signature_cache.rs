@@ -35,7 +35,7 @@ impl SigningKey for CountingKey {
 }
 
 fn counting(name: &str) -> (Arc<CountingKey>, Signer) {
-    let key = PrivateKey::from_pem_file(&common::key(name), None).unwrap();
+    let key = PrivateKey::from_pem_file(common::key(name), None).unwrap();
     let counting = Arc::new(CountingKey {
         key,
         calls: AtomicUsize::new(0),
@@ -45,7 +45,7 @@ fn counting(name: &str) -> (Arc<CountingKey>, Signer) {
 }
 
 fn plain(name: &str, hash: HashAlgorithm) -> Signer {
-    let key = PrivateKey::from_pem_file(&common::key(name), None).unwrap();
+    let key = PrivateKey::from_pem_file(common::key(name), None).unwrap();
     Signer::new(key, KeyPairId::new(common::KPID).unwrap()).with_hash_algorithm(hash)
 }
 

@@ -69,7 +69,7 @@ impl Case<'_> {
         self.expires() <= cfsign::time::parse_time(NOW).expect("NOW")
     }
     fn public_key(&self) -> PublicKey {
-        PublicKey::from_pem_file(&key(self.text("public_key"))).expect("public key")
+        PublicKey::from_pem_file(key(self.text("public_key"))).expect("public key")
     }
 }
 
@@ -87,7 +87,7 @@ fn url_cases(all: &Value) -> Vec<Case<'_>> {
 /// Signs a case with the library, the way a Rust service would.
 fn library_sign(case: &Case) -> cfsign::Result<SignedUrl> {
     let passphrase = case.option_str("passphrase").map(str::as_bytes);
-    let key = PrivateKey::from_pem_file(&key(case.text("key")), passphrase)?;
+    let key = PrivateKey::from_pem_file(key(case.text("key")), passphrase)?;
     let signer = Signer::new(key, KeyPairId::new(case.text("key_pair_id"))?)
         .with_hash_algorithm(case.hash());
     let url = case.text("url");

@@ -34,6 +34,9 @@ pub fn hint(e: &cfsign::Error) -> Option<String> {
                     .into(),
             )
         }
+        cfsign::Error::Sha1Refused { .. } => Some(
+            "use --hash-algorithm sha256, or a cfsign built without the `openssl` feature (the default pure-Rust backend signs SHA-1 everywhere)".into(),
+        ),
         _ => e.hint(),
     }
 }

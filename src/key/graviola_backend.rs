@@ -20,7 +20,7 @@
 use crate::error::{Error, Result};
 
 /// Whether this CPU has every feature graviola requires (checked once, then cached).
-pub(crate) fn cpu_supported() -> bool {
+pub(super) fn cpu_supported() -> bool {
     static SUPPORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *SUPPORTED.get_or_init(detect)
 }
@@ -46,12 +46,12 @@ fn detect() -> bool {
 
 /// A private key parsed once by graviola: RSA 2048 or ECDSA P-256 (boxed, so the secret
 /// is not copied by later moves, and a `PrivateKey` stays small; wiped when dropped).
-pub(crate) enum GraviolaKey {
-    Rsa(Box<graviola::signing::rsa::SigningKey>),
-    EcP256(Box<graviola::signing::ecdsa::SigningKey<graviola::signing::ecdsa::P256>>),
+pub(super) enum GraviolaKey {
+    Rsa(Box<::graviola::signing::rsa::SigningKey>),
+    EcP256(Box<::graviola::signing::ecdsa::SigningKey<::graviola::signing::ecdsa::P256>>),
 }
 
-fn load_err(what: &str, e: graviola::Error) -> Error {
+fn load_err(what: &str, e: ::graviola::Error) -> Error {
     Error::Crypto {
         reason: format!("graviola cannot load the {what} key ({e:?})"),
     }
@@ -60,21 +60,21 @@ fn load_err(what: &str, e: graviola::Error) -> Error {
 impl GraviolaKey {
     /// Hands an already validated RSA key to graviola (through its PKCS#1 DER, zeroized),
     /// or `None` when this CPU cannot run graviola.
-    pub(crate) fn from_rsa(key: &rsa::PrivateKey) -> Result<Option<Self>> {
+    pub(super) fn from_rsa(key: &rsa::PrivateKey) -> Result<Option<Self>> {
         if !cpu_supported() {
             return Ok(None);
         }
-        let der = crate::pkcs1_der::pkcs1_der(key).ok_or_else(|| Error::Crypto {
+        let der = super::pkcs1_der::pkcs1_der(key).ok_or_else(|| Error::Crypto {
             reason: "cannot encode the RSA key for graviola (not a two-prime key)".into(),
         })?;
-        let k = graviola::signing::rsa::SigningKey::from_pkcs1_der(&der)
+        let k = ::graviola::signing::rsa::SigningKey::from_pkcs1_der(&der)
             .map_err(|e| load_err("RSA", e))?;
         Ok(Some(GraviolaKey::Rsa(Box::new(k))))
     }
 
     /// Hands an already validated P-256 key to graviola (through a minimal SEC1
     /// `ECPrivateKey` DER in a zeroizing buffer), or `None` when this CPU cannot run it.
-    pub(crate) fn from_p256(key: &p256::ecdsa::SigningKey) -> Result<Option<Self>> {
+    pub(super) fn from_p256(key: &p256::ecdsa::SigningKey) -> Result<Option<Self>> {
         use zeroize::Zeroize as _;
         if !cpu_supported() {
             return Ok(None);
@@ -85,14 +85,14 @@ impl GraviolaKey {
         let mut scalar = key.to_bytes();
         der[7..].copy_from_slice(&scalar);
         scalar.zeroize();
-        let k = graviola::signing::ecdsa::SigningKey::from_sec1_der(&der[..])
+        let k = ::graviola::signing::ecdsa::SigningKey::from_sec1_der(&der[..])
             .map_err(|e| load_err("P-256", e))?;
         Ok(Some(GraviolaKey::EcP256(Box::new(k))))
     }
 
     /// Signs `msg` with SHA-256: RSASSA-PKCS1-v1_5, or a DER-encoded ECDSA signature.
-    pub(crate) fn sign_sha256(&self, msg: &[u8]) -> Result<Vec<u8>> {
-        let failed = |e: graviola::Error| Error::Crypto {
+    pub(super) fn sign_sha256(&self, msg: &[u8]) -> Result<Vec<u8>> {
+        let failed = |e: ::graviola::Error| Error::Crypto {
             reason: format!("graviola could not sign ({e:?})"),
         };
         match self {
@@ -106,7 +106,7 @@ impl GraviolaKey {
                 // A DER P-256 signature is at most 72 bytes.
                 let mut out = [0u8; 80];
                 let sig = k
-                    .sign_asn1::<graviola::hashing::Sha256>(&[msg], &mut out)
+                    .sign_asn1::<::graviola::hashing::Sha256>(&[msg], &mut out)
                     .map_err(failed)?;
                 Ok(sig.to_vec())
             }

@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 /// The key's PKCS#1 `RSAPrivateKey` DER, written into one zeroizing buffer reserved up
 /// front. (`rsa`'s own `to_pkcs1_der` leaves unwiped copies of the modulus and of
 /// intermediate values in freed memory.) `None` for a key with more than two primes.
-pub(crate) fn pkcs1_der(key: &rsa::PrivateKey) -> Option<Zeroizing<Vec<u8>>> {
+pub(super) fn pkcs1_der(key: &rsa::PrivateKey) -> Option<Zeroizing<Vec<u8>>> {
     let [p, q] = key.primes() else {
         return None;
     };

@@ -6,22 +6,22 @@
 //! (about as fast as OpenSSL, also with randomised nonces), SHA-1 through `p256`
 //! (RFC 6979, reproducible).
 
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
+use ::openssl::hash::MessageDigest;
+use ::openssl::pkey::{PKey, Private};
 
 use crate::error::{Error, Result};
 use crate::hash::HashAlgorithm;
 
 /// An RSA private key parsed once by OpenSSL.
-pub(crate) struct OsslRsa(PKey<Private>);
+pub(super) struct OsslRsa(PKey<Private>);
 
 impl OsslRsa {
     /// Hands an already validated RSA key to OpenSSL (through its PKCS#1 DER, zeroized).
-    pub(crate) fn from_rsa(key: &rsa::PrivateKey) -> Result<Self> {
-        let der = crate::pkcs1_der::pkcs1_der(key).ok_or_else(|| Error::Crypto {
+    pub(super) fn from_rsa(key: &rsa::PrivateKey) -> Result<Self> {
+        let der = super::pkcs1_der::pkcs1_der(key).ok_or_else(|| Error::Crypto {
             reason: "cannot encode the RSA key for OpenSSL (not a two-prime key)".into(),
         })?;
-        let rsa = openssl::rsa::Rsa::private_key_from_der(&der).map_err(|e| Error::Crypto {
+        let rsa = ::openssl::rsa::Rsa::private_key_from_der(&der).map_err(|e| Error::Crypto {
             reason: format!("OpenSSL cannot load the RSA key ({e})"),
         })?;
         let pkey = PKey::from_rsa(rsa).map_err(|e| Error::Crypto {
@@ -31,12 +31,12 @@ impl OsslRsa {
     }
 
     /// RSASSA-PKCS1-v1_5 over `msg` with `hash`.
-    pub(crate) fn sign(&self, hash: HashAlgorithm, msg: &[u8]) -> Result<Vec<u8>> {
+    pub(super) fn sign(&self, hash: HashAlgorithm, msg: &[u8]) -> Result<Vec<u8>> {
         let md = match hash {
             HashAlgorithm::Sha1 => MessageDigest::sha1(),
             HashAlgorithm::Sha256 => MessageDigest::sha256(),
         };
-        let sig = openssl::sign::Signer::new(md, &self.0)
+        let sig = ::openssl::sign::Signer::new(md, &self.0)
             .and_then(|mut s| s.sign_oneshot_to_vec(msg))
             .map_err(|e| refused(hash, &e.to_string()))?;
         if sig.is_empty() {
@@ -47,15 +47,17 @@ impl OsslRsa {
 }
 
 /// The error for a signature OpenSSL would not make: for SHA-1 most likely a system
-/// policy (RHEL 9, Fedora 41+, FIPS) that refuses SHA-1 signatures.
-pub(crate) fn refused(hash: HashAlgorithm, reason: &str) -> Error {
-    let reason = match hash {
-        HashAlgorithm::Sha1 => format!(
-            "OpenSSL refused to sign with SHA-1 ({reason}); this system's OpenSSL policy may forbid SHA-1 signatures: use --hash-algorithm sha256, or a cfsign built without the `openssl` feature (the default pure-Rust backend signs SHA-1 everywhere)"
-        ),
-        HashAlgorithm::Sha256 => format!("OpenSSL could not sign ({reason})"),
-    };
-    Error::Crypto { reason }
+/// policy (RHEL 9, Fedora 41+, FIPS) that refuses SHA-1 signatures ([`Error::Sha1Refused`],
+/// whose hint names the ways out).
+pub(super) fn refused(hash: HashAlgorithm, reason: &str) -> Error {
+    match hash {
+        HashAlgorithm::Sha1 => Error::Sha1Refused {
+            reason: reason.into(),
+        },
+        HashAlgorithm::Sha256 => Error::Crypto {
+            reason: format!("OpenSSL could not sign ({reason})"),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -63,10 +65,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sha1_refusal_names_the_ways_out() {
-        let e = refused(HashAlgorithm::Sha1, "invalid digest").to_string();
-        assert!(e.contains("--hash-algorithm sha256"), "{e}");
-        assert!(e.contains("without the `openssl` feature"), "{e}");
-        assert!(e.contains("invalid digest"), "{e}");
+    fn sha1_refusal_names_the_ways_out_in_domain_words() {
+        let e = refused(HashAlgorithm::Sha1, "invalid digest");
+        assert!(matches!(e, Error::Sha1Refused { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains("invalid digest"), "{text}");
+        assert!(!text.contains("--"), "names no option: {text}");
+        let hint = e.hint().unwrap();
+        assert!(hint.contains("SHA-256"), "{hint}");
+        assert!(hint.contains("without the `openssl` feature"), "{hint}");
+        assert!(!hint.contains("--"), "names no option: {hint}");
     }
 }
