@@ -277,11 +277,21 @@ impl Gate {
         self.check_at(req, crate::time::now())
     }
 
-    /// Checks `req` as CloudFront would at `at` (Unix seconds, UTC).
+    /// Checks `req` as CloudFront would at `at` (Unix seconds, UTC). A `Host` that is no
+    /// `host[:port]` (a path, query, user info or bad port in it) is refused: it would
+    /// change the URL the signature is checked against.
     pub fn check_at<B>(&self, req: &Request<B>, at: i64) -> Decision {
         let path = req.uri().path();
         if self.allow_unsigned.iter().any(|p| path_matches(p, path)) {
             return Decision::Unsigned;
+        }
+        let host = authority(req);
+        if let Some(problem) = host_problem(&host) {
+            return Decision::Deny(Box::new(Refusal {
+                code: ErrorCode::AccessDenied,
+                reason: format!("the Host header {host:?} {problem}"),
+                fix: "send only the host (and port) the URL was signed for in Host".into(),
+            }));
         }
         let url = self.request_url(req);
         let ip = self.client_ip(req);
@@ -341,6 +351,22 @@ fn authority<B>(req: &Request<B>) -> String {
         .map(str::to_string)
         .or_else(|| req.uri().authority().map(|a| a.to_string()))
         .unwrap_or_else(|| "localhost".into())
+}
+
+/// Why `host` (the `Host` header, or the URI's authority) is no `host[:port]` a client
+/// sends, as a phrase after `the Host header "..."`; `None` when it is one. It is lexed
+/// by `uri` as the authority of a URL: the gate puts it into the URL it checks, so a path
+/// or query in it (`d1.net/videos/x`) would move the request under another resource.
+fn host_problem(host: &str) -> Option<String> {
+    let url = format!("http://{host}/");
+    let uri = crate::uri::Uri::lex(&url)?;
+    if uri.authority() != host {
+        return Some("holds more than host[:port] (a '/', '?' or '#')".into());
+    }
+    if uri.userinfo().is_some() {
+        return Some("has user info (user@) before the host".into());
+    }
+    uri.check_authority().err().map(|p| p.to_string())
 }
 
 /// The request's cookies (every `Cookie` header), as name/value pairs. Pieces without
@@ -577,6 +603,53 @@ mod tests {
         };
         let uri = g.without_signing_parameters(&v, req.uri()).unwrap();
         assert_eq!(uri.to_string(), "/v/a%7e~b?z=1+2&a=%7E&b=");
+    }
+
+    /// Regression: the `Host` header went into the checked URL unlexed, so a Host holding
+    /// a path (`127.0.0.1:8740/v/x`) moved a request for `/secret` under the wildcard
+    /// resource `http://127.0.0.1:8740/v/*` and the gate let it through.
+    #[test]
+    fn host_header_with_a_path_widened_a_wildcard_signature() {
+        let s = signer();
+        let mut policy = crate::UrlPolicy::expires(4_000_000_000);
+        policy.policy_resource = Some(format!("http://{ADDR}/v/*"));
+        let url = s
+            .sign_url(&format!("http://{ADDR}/v/a.jpg"), &policy)
+            .unwrap()
+            .url;
+        let query = &url[url.find('?').unwrap()..];
+        let g = gate(&s);
+        let request = |path: &str, host: &str| {
+            Request::get(format!("{path}{query}"))
+                .header(HOST, host)
+                .body(())
+                .unwrap()
+        };
+        for (host, problem) in [
+            (format!("{ADDR}/v/x"), "holds more than host[:port]"),
+            (format!("{ADDR}?"), "holds more than host[:port]"),
+            (format!("{ADDR}#"), "holds more than host[:port]"),
+            (format!("u@{ADDR}"), "user info"),
+            (format!("{ADDR}:1"), "port"),
+            ("a b".into(), "holds ' '"),
+            ("".into(), "no host"),
+        ] {
+            let Decision::Deny(r) = g.check_at(&request("/secret", &host), 1_900_000_000) else {
+                panic!("Host {host:?} let /secret through");
+            };
+            assert_eq!(r.code, ErrorCode::AccessDenied);
+            assert!(
+                r.reason.starts_with(&format!("the Host header {host:?} "))
+                    && r.reason.contains(problem),
+                "{host:?}: {}",
+                r.reason
+            );
+        }
+        // The Host the URL was signed for still passes, for any path under the resource.
+        assert!(matches!(
+            g.check_at(&request("/v/b.jpg", ADDR), 1_900_000_000),
+            Decision::Allow(_)
+        ));
     }
 
     #[test]
