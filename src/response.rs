@@ -134,7 +134,7 @@ impl ResponseOverrides {
 ///
 /// # Errors
 /// [`Error::ResponseOverride`] for an empty or blank name, or a control character.
-pub fn attachment(filename: &str) -> Result<String> {
+pub(crate) fn attachment(filename: &str) -> Result<String> {
     let refuse = |problem: &str| Error::ResponseOverride {
         what: "download name".into(),
         value: filename.into(),
@@ -181,7 +181,7 @@ fn is_attr_char(b: u8) -> bool {
 /// `value` percent-encoded as a query value: every byte but the RFC 3986 unreserved
 /// characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` (upper-case hex), so that no client
 /// changes it on the way to CloudFront.
-pub fn encode_query_value(value: &str) -> String {
+pub(crate) fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len() * 3);
     for &b in value.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

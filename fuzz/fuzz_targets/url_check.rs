@@ -18,7 +18,6 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = cfsign::policy::check_resource(&text) {
         cfsign_fuzz::exercise_error(&e);
     }
-    let _ = cfsign::policy::has_wildcard(&text);
     if let Some((pattern, url)) = text.split_once('\n') {
         let _ = cfsign::policy::resource_matches(pattern, url);
     }

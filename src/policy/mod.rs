@@ -16,7 +16,8 @@ mod pattern;
 mod source_ip;
 
 pub use choose::{PolicyMode, PolicyType, choose_type};
-pub use pattern::{check_resource, grants_everything, has_wildcard, is_pattern, resource_matches};
+pub(crate) use pattern::grants_everything;
+pub use pattern::{check_resource, is_pattern, resource_matches};
 pub use source_ip::SourceIp;
 
 use std::time::{Duration, SystemTime};

@@ -4,8 +4,9 @@
 
 use crate::error::{Error, Result};
 
-/// Whether `s` holds a wildcard character (`*` or `?`).
-pub fn has_wildcard(s: &str) -> bool {
+/// Whether `s` holds a wildcard character (`*` or `?`), for reading a scheme pattern
+/// (`http*://`); whether a resource is a pattern is [`is_pattern`]'s rule.
+fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
@@ -130,7 +131,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 /// associated with any distribution that is associated with the key pair". A pattern such
 /// as `*`, `*://*` or `https://*` is judged by matching it against URLs of unrelated
 /// hosts and paths.
-pub fn grants_everything(resource: Option<&str>) -> Option<&'static str> {
+pub(crate) fn grants_everything(resource: Option<&str>) -> Option<&'static str> {
     const HTTPS: [&str; 3] = [
         "https://a.example/",
         "https://d111111abcdef8.cloudfront.net/x/y.mp4?q=1",

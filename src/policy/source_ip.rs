@@ -82,7 +82,7 @@ impl SourceIp {
 impl SourceIp {
     /// The canonical spelling of a range written loosely (surrounding whitespace, a prefix
     /// with leading zeros such as `/08`), for a hint; `None` when it is no range at all.
-    pub fn canonical_form(input: &str) -> Option<String> {
+    pub(crate) fn canonical_form(input: &str) -> Option<String> {
         let s = input.trim();
         let (a, p) = s.split_once('/').unwrap_or((s, "32"));
         let p = p.trim_start_matches('0');

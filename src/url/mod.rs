@@ -90,6 +90,7 @@ impl UrlPolicy {
 
 /// A signed URL and what went into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedUrl {
     /// The signed URL: the input URL plus the signing parameters.
     pub url: String,

@@ -16,6 +16,7 @@ use crate::uri::{Uri, first_bad_char, numeric_host, percent_decode, percent_enco
 /// `..` path segments are resolved, `%2e` counting as a dot; an empty path becomes `/`;
 /// raw spaces, control characters, non-ASCII, `"` and `\` are percent-encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SentForm {
     /// The URL as the client sends it.
     pub url: String,

@@ -53,7 +53,7 @@ pub enum Warning {
     GrantsEverything {
         /// The resource, `None` when the policy has no `Resource`.
         resource: Option<String>,
-        /// What it grants, in words (see [`policy::grants_everything`]).
+        /// What it grants, in words (every object, or every http or https object).
         grants: &'static str,
     },
 }
@@ -100,7 +100,8 @@ impl fmt::Display for Warning {
 
 impl Warning {
     /// [`Warning::GrantsEverything`] when `resource` (`None`: no `Resource` in the policy)
-    /// matches every URL ([`policy::grants_everything`]).
+    /// matches every URL: `None`, or a pattern that matches URLs of unrelated hosts and
+    /// paths (`*`, `*://*`, `https://*`).
     pub fn grants_everything(resource: Option<&str>) -> Option<Warning> {
         policy::grants_everything(resource).map(|grants| Warning::GrantsEverything {
             resource: resource.map(str::to_string),
