@@ -3,6 +3,7 @@
 //! `Path` for a resource.
 
 use crate::error::{Error, Result};
+use crate::uri::Uri;
 
 /// The latest `Expires` attribute accepted, Unix seconds (9999-12-31T23:59:59Z).
 const MAX_HTTP_DATE: i64 = 253_402_300_799;
@@ -239,14 +240,11 @@ pub fn domain_covers(domain: &str, host: &str) -> bool {
     h == d || (h.len() > d.len() && h.ends_with(&d) && h.as_bytes()[h.len() - d.len() - 1] == b'.')
 }
 
-/// The host of a resource (without user info and port), or `None` when the resource has
-/// no `scheme://` part.
+/// The host of a resource (without user info and port), as [`Uri::lex`] reads it, or
+/// `None` when the resource has no `scheme://` part. A wildcard in the host stays in it;
+/// a `?` wildcard ends it.
 pub(crate) fn resource_host(resource: &str) -> Option<&str> {
-    let (_, rest) = resource.split_once("://")?;
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let host = &rest[..end];
-    let host = host.rsplit('@').next().unwrap_or(host);
-    Some(host.split(':').next().unwrap_or(host))
+    Uri::lex(resource).map(|uri| uri.host())
 }
 
 /// The default cookie `Path` for a resource: the directory of the resource's literal

@@ -2,6 +2,7 @@
 //! sends it with a request (RFC 6265).
 
 use super::domain_covers;
+use crate::uri::Uri;
 
 /// A cookie read from a cookie input, with the attributes that input carries (a
 /// `Set-Cookie` line or a Netscape cookie jar); a `Cookie` header or JSON carries none.
@@ -47,7 +48,7 @@ impl CookieEntry {
     /// before `at` is expired.
     pub fn not_sent(&self, url: &str, at: i64) -> Option<(&'static str, String)> {
         let (host, path) = host_and_path(url);
-        let scheme = url.split_once("://").map_or("", |(s, _)| s);
+        let scheme = Uri::lex(url).map_or("", |uri| uri.scheme());
         if self.secure && !scheme.eq_ignore_ascii_case("https") {
             return Some((
                 "Secure",
@@ -101,17 +102,25 @@ impl CookieEntry {
 }
 
 /// The host (lower case, without user info and port) and path (`/` when empty, without
-/// query or fragment) of a URL.
+/// query or fragment) of a URL, as [`Uri::lex`] reads them. Text without `scheme://` is
+/// read as `host/path`.
 pub(crate) fn host_and_path(url: &str) -> (String, String) {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
+    let prefixed;
+    let uri = match Uri::lex(url) {
+        Some(uri) => Some(uri),
+        None => {
+            prefixed = format!("://{url}");
+            Uri::lex(&prefixed)
+        }
     };
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = host.split(':').next().unwrap_or(host);
-    (host.to_ascii_lowercase(), path.to_string())
+    let Some(uri) = uri else {
+        return (String::new(), "/".into());
+    };
+    let path = match uri.path() {
+        "" => "/",
+        p => p,
+    };
+    (uri.host().to_ascii_lowercase(), path.to_string())
 }
 
 /// RFC 6265 5.1.4 path-match.
@@ -162,5 +171,21 @@ mod tests {
             e[0].not_sent("https://d1.net/vx", 99).map(|(a, _)| a),
             Some("Path")
         );
+    }
+
+    // Broke: the cookie host of `https://[::1]:8443/a` was cut at its first colon (`[`),
+    // so a jar cookie for `[::1]` was left out as if its Domain did not cover the URL.
+    #[test]
+    fn cookie_host_of_an_ipv6_url_was_cut_at_its_first_colon() {
+        assert_eq!(
+            super::host_and_path("https://user@[::1]:8443/v/a?x#f"),
+            ("[::1]".to_string(), "/v/a".to_string())
+        );
+        assert_eq!(
+            super::host_and_path("d1.NET:8443"),
+            ("d1.net".to_string(), "/".to_string())
+        );
+        let e = parse_cookie_entries("[::1]\tFALSE\t/\tFALSE\t0\tCloudFront-Expires\t5\n").unwrap();
+        assert_eq!(e[0].not_sent("http://[::1]:8080/a", 0), None);
     }
 }
