@@ -6,11 +6,13 @@
 
 use crate::encoding;
 use crate::policy::{Policy, PolicyType};
-use crate::request::{SigningValues, canonical_expires, split_signed_url, values_from_cookies};
-pub use crate::request::{signature_algorithm, signature_family};
+use crate::request::{
+    SigningValues, canonical_expires, signature_family, split_signed_url, values_from_cookies,
+};
 
 /// What a signed URL (or cookie set) holds, decoded without a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Inspection {
     /// The URL without the signing parameters (and fragment).
     pub base_url: String,

@@ -206,7 +206,7 @@ fn is_der_sequence(sig: &[u8]) -> bool {
 
 /// The CloudFront key algorithm a raw signature's form shows: RSA-2048 for 256 bytes,
 /// ECDSA P-256 for a DER `SEQUENCE` of up to 72 bytes, `None` for anything else.
-pub fn signature_algorithm(sig: &[u8]) -> Option<KeyAlgorithm> {
+pub(crate) fn signature_algorithm(sig: &[u8]) -> Option<KeyAlgorithm> {
     match sig.len() {
         256 => Some(KeyAlgorithm::Rsa2048),
         n if n <= 72 && is_der_sequence(sig) => Some(KeyAlgorithm::EcdsaP256),
@@ -216,7 +216,7 @@ pub fn signature_algorithm(sig: &[u8]) -> Option<KeyAlgorithm> {
 
 /// Judges the algorithm family from a raw signature's form: `RSA-2048`, `ECDSA P-256`,
 /// or a description of what else it looks like.
-pub fn signature_family(sig: &[u8]) -> String {
+pub(crate) fn signature_family(sig: &[u8]) -> String {
     let der_sequence = is_der_sequence(sig);
     match sig.len() {
         256 => "RSA-2048".into(),

@@ -169,8 +169,10 @@ proptest! {
         let _ = PrivateKey::pem_is_encrypted(&bytes);
         if let Err(e) = PrivateKey::from_pem(&bytes, Some(b"pass"), "k.pem") { show(&e) }
         if let Err(e) = PublicKey::from_pem(&bytes, "k.pem") { show(&e) }
-        let _ = cfsign::inspect::signature_family(&bytes);
-        let _ = cfsign::inspect::signature_algorithm(&bytes);
+        // A signature of any form: inspect judges its family, verify its algorithm.
+        let url = format!("https://d1.net/a?Expires=1767290400&Signature={}&Key-Pair-Id=K", cfsign::encoding::encode(&bytes));
+        let _ = cfsign::inspect::inspect_url(&url).signature_family;
+        let _ = cfsign::verify::verify_url(&url, &keys(), RequestContext { at: 0, client_ip: None });
         let _ = cfsign::encoding::encode(&bytes);
     }
 

@@ -10,6 +10,7 @@ use crate::url::Warning;
 
 /// A set of CloudFront signed cookies and what went into them [\[R17\]](crate::rules#r17).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedCookies {
     /// The policy resource: an exact URL (canned) or a pattern (custom).
     pub resource: String,

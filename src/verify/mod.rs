@@ -56,6 +56,7 @@ pub enum Verdict {
 
 /// The keys CloudFront trusts for the request.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TrustedKeys {
     /// One public key; with `key_pair_id`, only that ID is accepted, without it any ID.
     Single {
@@ -98,6 +99,7 @@ pub struct RequestContext {
 
 /// The result of a verification: the verdict and what was found on the way.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Verification {
     /// Serve or refuse.
     pub verdict: Verdict,
