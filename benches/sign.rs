@@ -5,7 +5,9 @@
 
 use std::hint::black_box;
 
-use cfsign::{Backend, Condition, HashAlgorithm, KeyPairId, Policy, PrivateKey, Signer, UrlPolicy};
+use cfsign::{
+    Backend, Condition, HashAlgorithm, KeyPairId, Policy, PrivateKey, Signer, UrlOptions,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const URL: &str = "https://d111111abcdef8.cloudfront.net/videos/2026/11/intro-1080p.mp4";
@@ -71,7 +73,7 @@ fn signing(c: &mut Criterion) {
             b.iter(|| {
                 let t = EXPIRES + fresh.get() as i64;
                 fresh.set(fresh.get() + 1);
-                s.sign_url(black_box(URL), &UrlPolicy::expires(t))
+                s.sign_url(black_box(URL), &UrlOptions::expires(t))
             })
         });
     }
@@ -98,9 +100,9 @@ fn signing(c: &mut Criterion) {
             b.iter(|| s.sign_policy(black_box(next().as_bytes())))
         });
     }
-    let wildcard = UrlPolicy {
+    let wildcard = UrlOptions {
         policy_resource: Some("https://d111111abcdef8.cloudfront.net/videos/*".into()),
-        ..UrlPolicy::expires(EXPIRES)
+        ..UrlOptions::expires(EXPIRES)
     };
     let s = signer(key("rsa2048_pkcs1.pem"), HashAlgorithm::Sha1);
     c.bench_function("sign_url/rsa2048_SHA1/shared_policy_cached", |b| {
@@ -111,7 +113,7 @@ fn signing(c: &mut Criterion) {
         b.iter(|| {
             let t = EXPIRES + fresh.get() as i64;
             fresh.set(fresh.get() + 1);
-            s.sign_url(black_box(URL), &UrlPolicy::expires(t))
+            s.sign_url(black_box(URL), &UrlOptions::expires(t))
         })
     });
     c.bench_function("key_parse/rsa2048_pkcs1", |b| {

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::mpsc;
 
 use cfsign::{
-    HashAlgorithm, KeyAlgorithm, KeyPairId, PrivateKey, PublicKey, Signer, SigningKey, UrlPolicy,
+    HashAlgorithm, KeyAlgorithm, KeyPairId, PrivateKey, PublicKey, Signer, SigningKey, UrlOptions,
 };
 
 /// One signing request to the stand-in device, with the channel for its answer.
@@ -94,7 +94,7 @@ pub fn sign_with_device(
     let signer = Signer::with_signing_key(Arc::new(device), KeyPairId::new("KDEMOEXAMPLE01")?);
     // The device signs only SHA-256, so the signer chose it (and the URL says so).
     assert_eq!(signer.hash_algorithm(), HashAlgorithm::Sha256);
-    Ok(signer.sign_url(url, &UrlPolicy::expires(expires))?.url)
+    Ok(signer.sign_url(url, &UrlOptions::expires(expires))?.url)
 }
 
 #[allow(dead_code)]

@@ -23,7 +23,7 @@
 //! ```
 //! use cfsign::gate::{Decision, Gate};
 //! use cfsign::verify::TrustedKeys;
-//! use cfsign::{KeyPairId, PrivateKey, Signer, UrlPolicy};
+//! use cfsign::{KeyPairId, PrivateKey, Signer, UrlOptions};
 //!
 //! let pem = std::fs::read("keys/private_key.pem").unwrap();
 //! let signer = Signer::new(
@@ -37,7 +37,7 @@
 //! .allow_unsigned("/public/*");
 //!
 //! let signed = signer
-//!     .sign_url("http://localhost:8740/a.jpg", &UrlPolicy::expires(4_000_000_000))
+//!     .sign_url("http://localhost:8740/a.jpg", &UrlOptions::expires(4_000_000_000))
 //!     .unwrap();
 //! let path = signed.url.strip_prefix("http://localhost:8740").unwrap();
 //! let request = |p: &str| {
@@ -527,7 +527,7 @@ mod tests {
     }
 
     fn sign_with_ip(signer: &crate::Signer, path: &str, ip: &str) -> String {
-        let mut policy = crate::UrlPolicy::expires(4_000_000_000);
+        let mut policy = crate::UrlOptions::expires(4_000_000_000);
         policy.condition.ip_address = Some(ip.parse().unwrap());
         signer
             .sign_url(&format!("http://{ADDR}{path}"), &policy)
@@ -592,7 +592,7 @@ mod tests {
         let url = s
             .sign_url(
                 &format!("http://{ADDR}/v/a%7e~b?z=1+2&a=%7E&b="),
-                &crate::UrlPolicy::expires(4_000_000_000),
+                &crate::UrlOptions::expires(4_000_000_000),
             )
             .unwrap()
             .url;
@@ -611,7 +611,7 @@ mod tests {
     #[test]
     fn host_header_with_a_path_widened_a_wildcard_signature() {
         let s = signer();
-        let mut policy = crate::UrlPolicy::expires(4_000_000_000);
+        let mut policy = crate::UrlOptions::expires(4_000_000_000);
         policy.policy_resource = Some(format!("http://{ADDR}/v/*"));
         let url = s
             .sign_url(&format!("http://{ADDR}/v/a.jpg"), &policy)

@@ -5,14 +5,14 @@
 //! | job | use |
 //! | --- | --- |
 //! | load a private key (PEM: PKCS#1, PKCS#8, encrypted PKCS#8, SEC1) | [`PrivateKey::from_pem`], [`PrivateKey::from_pem_file`] |
-//! | sign URLs | [`Signer::new`] then [`Signer::sign_url`] with a [`UrlPolicy`], giving a [`SignedUrl`] |
-//! | sign cookies (`Set-Cookie`, `Cookie:`, JSON, cookie jar) | [`Signer::sign_cookies`] with a [`CookiePolicy`], giving [`SignedCookies`] |
+//! | sign URLs | [`Signer::new`] then [`Signer::sign_url`] with a [`UrlOptions`], giving a [`SignedUrl`] |
+//! | sign cookies (`Set-Cookie`, `Cookie:`, JSON, cookie jar) | [`Signer::sign_cookies`] with a [`CookieOptions`], giving [`SignedCookies`] |
 //! | read a `Cookie:` header back | [`cookies::parse_cookie_header`] |
 //! | sign with a policy document written by hand | [`RawPolicy::new`], [`Signer::sign_url_with_policy`] |
 //! | build or read policy JSON | [`Policy`], [`Condition`], [`SourceIp`] |
 //! | CloudFront's base64 | [`encoding::encode`], [`encoding::decode`] |
 //! | parse times and durations | [`time::parse_time`], [`time::parse_duration`] |
-//! | expire at a `SystemTime`, or a `Duration` after now | [`UrlPolicy::expires_at`], [`UrlPolicy::expires_in`] (and the same on [`CookiePolicy`], [`Condition`]), [`Condition::starting_at`] |
+//! | expire at a `SystemTime`, or a `Duration` after now | [`UrlOptions::expires_at`], [`UrlOptions::expires_in`] (and the same on [`CookieOptions`], [`Condition`]), [`Condition::starting_at`] |
 //! | check a signed URL or cookies as CloudFront would | [`verify::verify_url`], [`verify::verify_cookies`], [`verify::verify_cookie_entries`] (cookies with their Path/Domain) |
 //! | read key, policy and cookie files safely (at most 1 MiB) | [`key::read_small_file`] |
 //! | put CloudFront's check in front of an `http::Request` (feature `serve`): allow, or its 403 | `gate::Gate::check`, the tower layer `gate::GateLayer` |
@@ -42,7 +42,7 @@
 //!
 //! ```
 //! # fn main() -> Result<(), cfsign::Error> {
-//! use cfsign::{KeyPairId, PolicyType, PrivateKey, Signer, UrlPolicy};
+//! use cfsign::{KeyPairId, PolicyType, PrivateKey, Signer, UrlOptions};
 //!
 //! // The demo key of the repository; a service reads its own (PrivateKey::from_pem_file).
 //! let key = PrivateKey::from_pem(include_bytes!("../keys/private_key.pem"), None, "demo key")?;
@@ -50,7 +50,7 @@
 //!
 //! let expires = 1_767_290_400; // 2026-01-01T18:00:00Z, Unix seconds
 //! let signed = signer.sign_url("https://d111111abcdef8.cloudfront.net/image.jpg",
-//!                              &UrlPolicy::expires(expires))?;
+//!                              &UrlOptions::expires(expires))?;
 //! assert_eq!(signed.policy_type, PolicyType::Canned);
 //! assert_eq!(signed.url, concat!(
 //!     "https://d111111abcdef8.cloudfront.net/image.jpg?Expires=1767290400&Signature=",
@@ -61,7 +61,7 @@
 //!     "&Key-Pair-Id=KDEMOEXAMPLE01"));
 //!
 //! // Custom: every file under /videos/, from a start time on.
-//! let mut options = UrlPolicy::expires(expires);
+//! let mut options = UrlOptions::expires(expires);
 //! options.policy_resource = Some("https://d111111abcdef8.cloudfront.net/videos/*".into());
 //! options.condition.date_greater_than = Some(1_767_200_000);
 //! let signed = signer.sign_url("https://d111111abcdef8.cloudfront.net/videos/intro.mp4",
@@ -82,12 +82,12 @@
 //!
 //! ```
 //! # fn main() -> Result<(), cfsign::Error> {
-//! use cfsign::{CookiePolicy, KeyPairId, PrivateKey, Signer};
+//! use cfsign::{CookieOptions, KeyPairId, PrivateKey, Signer};
 //!
 //! let key = PrivateKey::from_pem(include_bytes!("../keys/private_key.pem"), None, "demo key")?;
 //! let signer = Signer::new(key, KeyPairId::new("KDEMOEXAMPLE01")?);
 //! let cookies = signer.sign_cookies("https://d111111abcdef8.cloudfront.net/videos/*",
-//!                                   &CookiePolicy::expires(1_767_290_400))?;
+//!                                   &CookieOptions::expires(1_767_290_400))?;
 //! let headers = cookies.set_cookie_values(); // one Set-Cookie header value each
 //! assert_eq!(headers.len(), 3);
 //! assert!(headers[0].starts_with("CloudFront-Policy="));
@@ -103,7 +103,7 @@
 //! ```
 //! # fn main() -> Result<(), cfsign::Error> {
 //! use cfsign::verify::{verify_url, ErrorCode, RequestContext, TrustedKeys, Verdict};
-//! use cfsign::{KeyPairId, PrivateKey, PublicKey, Signer, UrlPolicy};
+//! use cfsign::{KeyPairId, PrivateKey, PublicKey, Signer, UrlOptions};
 //!
 //! let public = PublicKey::from_pem(include_bytes!("../keys/public_key.pem"), "demo public key")?;
 //! let keys = TrustedKeys::Single { key: public, key_pair_id: Some("KDEMOEXAMPLE01".into()) };
@@ -111,7 +111,7 @@
 //! let key = PrivateKey::from_pem(include_bytes!("../keys/private_key.pem"), None, "demo key")?;
 //! let signer = Signer::new(key, KeyPairId::new("KDEMOEXAMPLE01")?);
 //! let signed = signer.sign_url("https://d111111abcdef8.cloudfront.net/image.jpg",
-//!                              &UrlPolicy::expires(1_767_290_400))?;
+//!                              &UrlOptions::expires(1_767_290_400))?;
 //!
 //! let before = RequestContext { at: 1_767_290_000, client_ip: None };
 //! assert_eq!(verify_url(&signed.url, &keys, before).verdict, Verdict::Serve);
@@ -137,7 +137,7 @@
 //! # fn main() -> Result<(), cfsign::Error> {
 //! use std::sync::Arc;
 //! use cfsign::{HashAlgorithm, KeyAlgorithm, KeyPairId, PrivateKey, PublicKey, Signer,
-//!              SigningKey, UrlPolicy};
+//!              SigningKey, UrlOptions};
 //!
 //! /// A key inside a device; only the device's answers are seen.
 //! #[derive(Debug)]
@@ -157,7 +157,7 @@
 //! let signer = Signer::with_signing_key(Arc::new(Device(key)), KeyPairId::new("KDEMOEXAMPLE01")?);
 //! assert_eq!(signer.hash_algorithm(), HashAlgorithm::Sha256);
 //! let signed = signer.sign_url("https://d111111abcdef8.cloudfront.net/image.jpg",
-//!                              &UrlPolicy::expires(1_767_290_400))?;
+//!                              &UrlOptions::expires(1_767_290_400))?;
 //! assert!(signed.url.ends_with("&Key-Pair-Id=KDEMOEXAMPLE01&Hash-Algorithm=SHA256"));
 //! # Ok(()) }
 //! ```
@@ -190,10 +190,10 @@ mod uri;
 pub mod url;
 pub mod verify;
 
-pub use cookies::{CookieAttributes, CookiePolicy, SignedCookies};
+pub use cookies::{CookieAttributes, CookieOptions, SignedCookies};
 pub use error::{Error, Result};
 pub use key::{Backend, KeyAlgorithm, PrivateKey, PublicKey};
 pub use policy::{Condition, Policy, PolicyMode, PolicyType, RawPolicy, SourceIp, Statement};
 pub use sign::{HashAlgorithm, KeyPairId, Signer};
 pub use signing_key::SigningKey;
-pub use url::{SignedUrl, UrlPolicy, Warning};
+pub use url::{SignedUrl, UrlOptions, Warning};

@@ -12,7 +12,7 @@ use std::process::Command;
 use assert_cmd::cargo::CommandCargoExt;
 use cfsign::cookies::{self, parse_cookie_header};
 use cfsign::{
-    Condition, CookieAttributes, CookiePolicy, Error, HashAlgorithm, KeyPairId, PolicyMode,
+    Condition, CookieAttributes, CookieOptions, Error, HashAlgorithm, KeyPairId, PolicyMode,
     PolicyType, PrivateKey, PublicKey, Signer,
 };
 use serde_json::Value;
@@ -147,7 +147,7 @@ fn vectors_library() {
     for case in &cases {
         let id = case["id"].as_str().unwrap();
         let s = signer(case["key"].as_str().unwrap(), hash_of(case));
-        let request = CookiePolicy {
+        let request = CookieOptions {
             condition: condition_of(case),
             mode: PolicyMode::Auto,
             attributes: CookieAttributes::default(),
@@ -246,7 +246,7 @@ fn canned_and_custom_sets_and_hash_cookie() {
                 HashAlgorithm::Sha1 => &[],
             };
             let canned = s
-                .sign_cookies(exact, &CookiePolicy::expires(1_767_290_400))
+                .sign_cookies(exact, &CookieOptions::expires(1_767_290_400))
                 .unwrap();
             assert_eq!(canned.policy_type, PolicyType::Canned);
             let mut want = vec![cookies::EXPIRES, cookies::SIGNATURE, cookies::KEY_PAIR_ID];
@@ -256,7 +256,7 @@ fn canned_and_custom_sets_and_hash_cookie() {
             assert_eq!(canned.get(cookies::POLICY), None);
 
             let custom = s
-                .sign_cookies(pattern, &CookiePolicy::expires(1_767_290_400))
+                .sign_cookies(pattern, &CookieOptions::expires(1_767_290_400))
                 .unwrap();
             assert_eq!(custom.policy_type, PolicyType::Custom);
             let mut want = vec![cookies::POLICY, cookies::SIGNATURE, cookies::KEY_PAIR_ID];
@@ -271,13 +271,13 @@ fn canned_and_custom_sets_and_hash_cookie() {
     }
     // An exact URL becomes custom when asked, or when a start time needs it.
     let s = signer("rsa2048_pkcs1.pem", HashAlgorithm::Sha1);
-    let mut forced = CookiePolicy::expires(1_767_290_400);
+    let mut forced = CookieOptions::expires(1_767_290_400);
     forced.mode = PolicyMode::Custom;
     assert_eq!(
         s.sign_cookies(exact, &forced).unwrap().policy_type,
         PolicyType::Custom
     );
-    let mut started = CookiePolicy::expires(1_767_290_400);
+    let mut started = CookieOptions::expires(1_767_290_400);
     started.condition.date_greater_than = Some(1_767_200_000);
     assert_eq!(
         s.sign_cookies(exact, &started).unwrap().policy_type,
@@ -569,7 +569,7 @@ fn cookie_header_round_trips() {
     let c = s
         .sign_cookies(
             "https://d111111abcdef8.cloudfront.net/a/*",
-            &CookiePolicy::expires(1_767_290_400),
+            &CookieOptions::expires(1_767_290_400),
         )
         .unwrap();
     assert_eq!(

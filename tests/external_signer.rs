@@ -8,7 +8,7 @@ mod external_signer;
 
 use std::sync::Arc;
 
-use cfsign::{HashAlgorithm, KeyPairId, PrivateKey, Signer, SigningKey, UrlPolicy};
+use cfsign::{HashAlgorithm, KeyPairId, PrivateKey, Signer, SigningKey, UrlOptions};
 
 #[test]
 fn external_signer_url_is_byte_identical_to_the_builtin_signer() {
@@ -18,7 +18,7 @@ fn external_signer_url_is_byte_identical_to_the_builtin_signer() {
     let key = PrivateKey::from_pem_file(&pem, None).unwrap();
     let builtin = Signer::new(key, KeyPairId::new("KDEMOEXAMPLE01").unwrap())
         .with_hash_algorithm(HashAlgorithm::Sha256)
-        .sign_url(url, &UrlPolicy::expires(common::EXPIRES))
+        .sign_url(url, &UrlOptions::expires(common::EXPIRES))
         .unwrap()
         .url;
     assert_eq!(external, builtin);
@@ -35,7 +35,10 @@ fn sha256_only_signing_key_refuses_sha1() {
     let signer = Signer::with_signing_key(Arc::new(device), KeyPairId::new("K1").unwrap())
         .with_hash_algorithm(HashAlgorithm::Sha1);
     let e = signer
-        .sign_url("https://d1.example/a", &UrlPolicy::expires(common::EXPIRES))
+        .sign_url(
+            "https://d1.example/a",
+            &UrlOptions::expires(common::EXPIRES),
+        )
         .unwrap_err();
     assert!(
         matches!(

@@ -5,7 +5,7 @@ mod common;
 
 use cfsign::{
     Condition, HashAlgorithm, KeyPairId, Policy, PolicyMode, PolicyType, PrivateKey, Signer,
-    UrlPolicy,
+    UrlOptions,
 };
 use common::{key, param};
 
@@ -38,7 +38,7 @@ fn go_sdk_canned_vector_has_the_exact_bytes() {
     // refuse a past expiry: that check belongs to the caller's clock).
     let signer = rsa_signer();
     let signed = signer
-        .sign_url("https://example.com/a", &UrlPolicy::expires(1_257_894_000))
+        .sign_url("https://example.com/a", &UrlOptions::expires(1_257_894_000))
         .expect("signs");
     assert_eq!(signed.policy, GO_SDK_POLICY);
     assert_eq!(signed.policy_type, PolicyType::Canned);
@@ -68,7 +68,7 @@ fn custom_policy_bytes_for_each_option_combination() {
     for wildcard in [false, true] {
         for with_start in [false, true] {
             for with_ip in [false, true] {
-                let request = UrlPolicy {
+                let request = UrlOptions {
                     policy_resource: wildcard.then(|| PATTERN.to_string()),
                     condition: Condition {
                         date_less_than: 1_767_290_400,
@@ -97,7 +97,7 @@ fn custom_policy_bytes_for_each_option_combination() {
                 let auto = signer
                     .sign_url(
                         URL,
-                        &UrlPolicy {
+                        &UrlOptions {
                             mode: PolicyMode::Auto,
                             ..request.clone()
                         },
@@ -120,9 +120,9 @@ fn ampersand_and_angle_brackets_are_never_escaped() {
         let signed = signer
             .sign_url(
                 url,
-                &UrlPolicy {
+                &UrlOptions {
                     mode,
-                    ..UrlPolicy::expires(1_767_290_400)
+                    ..UrlOptions::expires(1_767_290_400)
                 },
             )
             .expect("signs");
@@ -146,7 +146,7 @@ fn ecdsa_signer_defaults_to_sha256_and_signals_it() {
     let signer = Signer::new(key, KeyPairId::new(common::KPID).expect("id"));
     assert_eq!(signer.hash_algorithm(), HashAlgorithm::Sha256);
     let signed = signer
-        .sign_url(common::IMAGE_URL, &UrlPolicy::expires(common::EXPIRES))
+        .sign_url(common::IMAGE_URL, &UrlOptions::expires(common::EXPIRES))
         .expect("signs");
     assert!(
         signed
@@ -161,7 +161,7 @@ fn ecdsa_signer_defaults_to_sha256_and_signals_it() {
             .and_then(|k| k.with_backend(cfsign::Backend::RustCrypto))
             .expect("test key");
         Signer::new(pinned_key, KeyPairId::new(common::KPID).expect("id"))
-            .sign_url(common::IMAGE_URL, &UrlPolicy::expires(common::EXPIRES))
+            .sign_url(common::IMAGE_URL, &UrlOptions::expires(common::EXPIRES))
             .expect("signs")
     };
     let (a, b) = (pinned(), pinned());
@@ -188,29 +188,29 @@ fn debug_output_never_shows_key_material() {
 /// 1970 or after year 9999 are errors, not panics.
 #[test]
 fn options_from_system_time_and_duration_sign_the_same_url_as_unix_seconds() {
-    use cfsign::CookiePolicy;
+    use cfsign::CookieOptions;
     use std::time::{Duration, UNIX_EPOCH};
 
     let signer = rsa_signer();
     let now = UNIX_EPOCH + Duration::from_secs(1_767_286_800);
     let hour = Duration::from_secs(3600);
     let by_seconds = signer
-        .sign_url(URL, &UrlPolicy::expires(1_767_290_400))
+        .sign_url(URL, &UrlOptions::expires(1_767_290_400))
         .expect("signs");
     for options in [
-        UrlPolicy::expires_in(hour, now).expect("in range"),
+        UrlOptions::expires_in(hour, now).expect("in range"),
         // A fraction of a second is dropped: CloudFront times are whole seconds.
-        UrlPolicy::expires_at(now + hour + Duration::from_millis(999)).expect("in range"),
+        UrlOptions::expires_at(now + hour + Duration::from_millis(999)).expect("in range"),
     ] {
         assert_eq!(signer.sign_url(URL, &options).expect("signs"), by_seconds);
     }
     assert_eq!(
-        CookiePolicy::expires_in(hour, now).expect("in range"),
-        CookiePolicy::expires(1_767_290_400)
+        CookieOptions::expires_in(hour, now).expect("in range"),
+        CookieOptions::expires(1_767_290_400)
     );
     assert_eq!(
-        CookiePolicy::expires_at(now + hour).expect("in range"),
-        CookiePolicy::expires(1_767_290_400)
+        CookieOptions::expires_at(now + hour).expect("in range"),
+        CookieOptions::expires(1_767_290_400)
     );
     let condition = Condition::expires_in(hour, now)
         .and_then(|c| c.starting_at(now))
@@ -222,12 +222,13 @@ fn options_from_system_time_and_duration_sign_the_same_url_as_unix_seconds() {
         Condition::expires(1_767_290_400)
     );
 
-    let before_1970 = UrlPolicy::expires_at(UNIX_EPOCH - hour).unwrap_err();
+    let before_1970 = UrlOptions::expires_at(UNIX_EPOCH - hour).unwrap_err();
     assert_eq!(
         before_1970.to_string(),
         "time \"-3600\" is before 1970-01-01T00:00:00Z, the earliest time cfsign accepts"
     );
-    let too_late = CookiePolicy::expires_in(Duration::from_secs(300_000_000_000), now).unwrap_err();
+    let too_late =
+        CookieOptions::expires_in(Duration::from_secs(300_000_000_000), now).unwrap_err();
     assert_eq!(
         too_late.to_string(),
         "time \"301767286800\" is after 9999-12-31T23:59:59Z (253402300799), the latest time cfsign accepts"

@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use cfsign::verify::{RequestContext, TrustedKeys};
 use cfsign::{
-    CookieAttributes, CookiePolicy, KeyPairId, Policy, PolicyMode, PrivateKey, PublicKey,
-    RawPolicy, Signer, SourceIp, UrlPolicy,
+    CookieAttributes, CookieOptions, KeyPairId, Policy, PolicyMode, PrivateKey, PublicKey,
+    RawPolicy, Signer, SourceIp, UrlOptions,
 };
 use proptest::prelude::*;
 
@@ -112,14 +112,14 @@ proptest! {
 
     #[test]
     fn signing_never_panics(s in text(), t in text()) {
-        let policy = UrlPolicy::expires(1_767_290_400);
+        let policy = UrlOptions::expires(1_767_290_400);
         match signer().sign_url(&s, &policy) {
             Ok(signed) => { let _ = signed.to_json(); }
             Err(e) => show(&e),
         }
-        let custom = UrlPolicy { policy_resource: Some(t.clone()), ..UrlPolicy::expires(1_767_290_400) };
+        let custom = UrlOptions { policy_resource: Some(t.clone()), ..UrlOptions::expires(1_767_290_400) };
         if let Err(e) = signer().sign_url(&s, &custom) { show(&e) }
-        let request = CookiePolicy {
+        let request = CookieOptions {
             condition: cfsign::Condition::expires(1_767_290_400),
             mode: PolicyMode::Auto,
             attributes: CookieAttributes { domain: Some(t.clone()), path: Some(t.clone()), ..CookieAttributes::default() },

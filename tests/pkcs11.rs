@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use cfsign::pkcs11::{Pkcs11Key, Pkcs11Uri, RsaMechanism};
-use cfsign::{HashAlgorithm, KeyPairId, PrivateKey, Signer, SigningKey, UrlPolicy};
+use cfsign::{HashAlgorithm, KeyPairId, PrivateKey, Signer, SigningKey, UrlOptions};
 use common::{
     EXPIRES, IMAGE_URL, NOW, assert_refused, key, key_arg, openssl_verifies, rebuilt_canned_policy,
     signature_of, stderr, stdout,
@@ -282,7 +282,7 @@ fn token_rsa_pkcs_over_digest_info_is_byte_identical_through_the_library() {
         }
         let signer = Signer::with_signing_key(on_token, KeyPairId::new("K1").unwrap());
         let url = signer
-            .sign_url(IMAGE_URL, &UrlPolicy::expires(EXPIRES))
+            .sign_url(IMAGE_URL, &UrlOptions::expires(EXPIRES))
             .unwrap()
             .url;
         let builtin = Signer::new(
@@ -292,7 +292,7 @@ fn token_rsa_pkcs_over_digest_info_is_byte_identical_through_the_library() {
         assert_eq!(
             url,
             builtin
-                .sign_url(IMAGE_URL, &UrlPolicy::expires(EXPIRES))
+                .sign_url(IMAGE_URL, &UrlOptions::expires(EXPIRES))
                 .unwrap()
                 .url
         );

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use cfsign::{
     Condition, HashAlgorithm, KeyPairId, Policy, PolicyMode, PolicyType, PrivateKey, RawPolicy,
-    Signer, SourceIp, UrlPolicy,
+    Signer, SourceIp, UrlOptions,
 };
 use proptest::prelude::*;
 
@@ -114,7 +114,7 @@ proptest! {
     ) {
         let hash = if sha256 { HashAlgorithm::Sha256 } else { HashAlgorithm::Sha1 };
         let base = if use_ec { ec() } else { rsa() };
-        let request = UrlPolicy {
+        let request = UrlOptions {
             policy_resource: resource.clone(),
             condition: condition.clone(),
             mode: PolicyMode::Auto,

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cfsign::{
-    CookiePolicy, HashAlgorithm, KeyAlgorithm, KeyPairId, PrivateKey, PublicKey, Signer,
-    SigningKey, UrlPolicy,
+    CookieOptions, HashAlgorithm, KeyAlgorithm, KeyPairId, PrivateKey, PublicKey, Signer,
+    SigningKey, UrlOptions,
 };
 
 /// A real key that counts the signatures it is asked for.
@@ -61,10 +61,10 @@ fn assert_verifies(key: &PrivateKey, hash: HashAlgorithm, policy: &[u8], signatu
         .unwrap_or_else(|e| panic!("{hash}: {e}"));
 }
 
-fn wildcard() -> UrlPolicy {
-    UrlPolicy {
+fn wildcard() -> UrlOptions {
+    UrlOptions {
         policy_resource: Some("https://d111111abcdef8.cloudfront.net/videos/*".into()),
-        ..UrlPolicy::expires(common::EXPIRES)
+        ..UrlOptions::expires(common::EXPIRES)
     }
 }
 
@@ -136,15 +136,15 @@ fn urls_under_one_wildcard_policy_cost_one_signature_from_every_thread() {
 fn distinct_policies_are_signed_each_and_never_conflated() {
     let (key, signer) = counting("rsa2048_pkcs1.pem");
     let a = signer
-        .sign_url(common::IMAGE_URL, &UrlPolicy::expires(common::EXPIRES))
+        .sign_url(common::IMAGE_URL, &UrlOptions::expires(common::EXPIRES))
         .unwrap();
     let b = signer
-        .sign_url(common::IMAGE_URL, &UrlPolicy::expires(common::EXPIRES + 1))
+        .sign_url(common::IMAGE_URL, &UrlOptions::expires(common::EXPIRES + 1))
         .unwrap();
     let c = signer
         .clone()
         .with_hash_algorithm(HashAlgorithm::Sha256)
-        .sign_url(common::IMAGE_URL, &UrlPolicy::expires(common::EXPIRES))
+        .sign_url(common::IMAGE_URL, &UrlOptions::expires(common::EXPIRES))
         .unwrap();
     assert_eq!(key.calls.load(Ordering::SeqCst), 3);
     let sig = |u: &str| u.split("Signature=").nth(1).unwrap()[..40].to_string();
@@ -153,7 +153,7 @@ fn distinct_policies_are_signed_each_and_never_conflated() {
     let sha1 = plain("rsa2048_pkcs1.pem", HashAlgorithm::Sha1);
     let sha256 = plain("rsa2048_pkcs1.pem", HashAlgorithm::Sha256);
     let again = |s: &Signer, e| {
-        s.sign_url(common::IMAGE_URL, &UrlPolicy::expires(e))
+        s.sign_url(common::IMAGE_URL, &UrlOptions::expires(e))
             .unwrap()
     };
     assert_eq!(a.url, again(&sha1, common::EXPIRES).url);
@@ -161,7 +161,7 @@ fn distinct_policies_are_signed_each_and_never_conflated() {
     assert_eq!(c.url, again(&sha256, common::EXPIRES).url);
     // Signing a seen policy again costs nothing.
     signer
-        .sign_url(common::IMAGE_URL, &UrlPolicy::expires(common::EXPIRES))
+        .sign_url(common::IMAGE_URL, &UrlOptions::expires(common::EXPIRES))
         .unwrap();
     assert_eq!(key.calls.load(Ordering::SeqCst), 3);
 }
@@ -171,17 +171,17 @@ fn cookies_for_one_pattern_cost_one_signature() {
     let (key, signer) = counting("ec_p256_pkcs8.pem");
     let resource = "https://d111111abcdef8.cloudfront.net/videos/*";
     let first = signer
-        .sign_cookies(resource, &CookiePolicy::expires(common::EXPIRES))
+        .sign_cookies(resource, &CookieOptions::expires(common::EXPIRES))
         .unwrap();
     for _ in 0..50 {
         let again = signer
-            .sign_cookies(resource, &CookiePolicy::expires(common::EXPIRES))
+            .sign_cookies(resource, &CookieOptions::expires(common::EXPIRES))
             .unwrap();
         assert_eq!(again.cookie_header_value(), first.cookie_header_value());
     }
     assert_eq!(key.calls.load(Ordering::SeqCst), 1);
     let uncached = plain("ec_p256_pkcs8.pem", HashAlgorithm::Sha256)
-        .sign_cookies(resource, &CookiePolicy::expires(common::EXPIRES))
+        .sign_cookies(resource, &CookieOptions::expires(common::EXPIRES))
         .unwrap();
     let get = |c: &cfsign::SignedCookies, name| c.get(name).unwrap().to_string();
     if reproducible(&key.key, HashAlgorithm::Sha256) {

@@ -11,7 +11,7 @@ mod common;
 
 use cfsign::{
     Condition, HashAlgorithm, KeyPairId, PolicyMode, PrivateKey, PublicKey, RawPolicy, SignedUrl,
-    Signer, SourceIp, UrlPolicy,
+    Signer, SourceIp, UrlOptions,
 };
 use common::{
     NOW, cfsign, key, openssl_verifies, signature_of, stderr, stdout, vectors, without_signature,
@@ -99,7 +99,7 @@ fn library_sign(case: &Case) -> cfsign::Result<SignedUrl> {
         .option_str("ip")
         .map(str::parse::<SourceIp>)
         .transpose()?;
-    let request = UrlPolicy {
+    let request = UrlOptions {
         policy_resource: case.option_str("policy_resource").map(String::from),
         condition: Condition {
             date_less_than: case.expires(),

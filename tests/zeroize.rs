@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use base64::Engine as _;
-use cfsign::{KeyPairId, PrivateKey, Signer, UrlPolicy};
+use cfsign::{KeyPairId, PrivateKey, Signer, UrlOptions};
 use pkcs8::der::Decode as _;
 use zeroize::Zeroizing;
 
@@ -197,7 +197,7 @@ fn key_copies_were_left_in_freed_heap() {
             // The library's two loading paths: the file, and text already in memory.
             let key = PrivateKey::from_pem_file(&path, pass).unwrap();
             let signer = Signer::new(key, id.clone());
-            let request = UrlPolicy::expires(common::EXPIRES);
+            let request = UrlOptions::expires(common::EXPIRES);
             let signed = signer.sign_url(common::IMAGE_URL, &request).unwrap();
             assert!(signed.url.contains("&Signature="), "{}", signed.url);
             drop(signer);

@@ -10,8 +10,8 @@ use std::net::Ipv4Addr;
 use arbitrary::Arbitrary;
 use cfsign::verify::{RequestContext, verify_cookie_entries, verify_cookies, verify_url};
 use cfsign::{
-    Condition, CookieAttributes, CookiePolicy, PolicyMode, PolicyType, SignedUrl, SourceIp,
-    UrlPolicy, Warning,
+    Condition, CookieAttributes, CookieOptions, PolicyMode, PolicyType, SignedUrl, SourceIp,
+    UrlOptions, Warning,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -169,7 +169,7 @@ fuzz_target!(|input: Input| {
         assert!(r.contains(r.addr()), "{r} does not contain its own address");
     }
 
-    let request = UrlPolicy {
+    let request = UrlOptions {
         policy_resource: resource.clone(),
         condition: condition.clone(),
         mode,
@@ -184,7 +184,7 @@ fuzz_target!(|input: Input| {
         Err(e) => cfsign_fuzz::exercise_error(&e),
     }
 
-    let cookie_request = CookiePolicy {
+    let cookie_request = CookieOptions {
         condition,
         mode,
         attributes: CookieAttributes {

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, anyhow, bail};
-use cfsign::{CookieAttributes, CookiePolicy};
+use cfsign::{CookieAttributes, CookieOptions};
 use clap::{Args, ValueEnum};
 
 use super::common::{self, KeyArgs, PolicyArgs, TimeArgs};
@@ -160,7 +160,7 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
     };
     attributes.validate()?;
     let signer = common::signer(&args.key)?;
-    let request = CookiePolicy {
+    let request = CookieOptions {
         condition,
         mode: args.policy.mode,
         attributes,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use cfsign::response::ResponseOverrides;
 use cfsign::url::Warning;
-use cfsign::{RawPolicy, SignedUrl, Signer, UrlPolicy};
+use cfsign::{RawPolicy, SignedUrl, Signer, UrlOptions};
 use clap::Args;
 
 use super::common::{self, Format, KeyArgs, PolicyArgs, TimeArgs};
@@ -105,7 +105,7 @@ pub struct SignArgs {
 
 /// How each URL is signed.
 enum Plan {
-    Conditions(UrlPolicy),
+    Conditions(UrlOptions),
     Raw(RawPolicy),
 }
 
@@ -142,7 +142,7 @@ pub fn run(mut args: SignArgs) -> Result<u8> {
                 &condition,
                 args.policy.mode,
             )?;
-            Plan::Conditions(UrlPolicy {
+            Plan::Conditions(UrlOptions {
                 policy_resource: args.policy_resource.clone(),
                 condition,
                 mode: args.policy.mode,
@@ -1068,7 +1068,7 @@ mod tests {
     #[test]
     fn no_worker_thread_signs_inline_with_sequential_output() {
         let signer = signer();
-        let plan = Plan::Conditions(UrlPolicy::expires(1_767_290_400));
+        let plan = Plan::Conditions(UrlOptions::expires(1_767_290_400));
         let job = Job {
             plan: &plan,
             signer: &signer,

@@ -10,14 +10,14 @@
 //!
 //! ```
 //! # fn main() -> Result<(), cfsign::Error> {
-//! use cfsign::{CookiePolicy, KeyPairId, PrivateKey, Signer};
+//! use cfsign::{CookieOptions, KeyPairId, PrivateKey, Signer};
 //!
 //! let pem = std::fs::read("keys/private_key.pem").expect("demo key");
 //! let key = PrivateKey::from_pem(&pem, None, "keys/private_key.pem")?;
 //! let signer = Signer::new(key, KeyPairId::new("KDEMOEXAMPLE01")?);
 //! let cookies = signer.sign_cookies(
 //!     "https://d111111abcdef8.cloudfront.net/videos/*",
-//!     &CookiePolicy::expires(1_767_290_400),
+//!     &CookieOptions::expires(1_767_290_400),
 //! )?;
 //! assert_eq!(cookies.policy_type, cfsign::PolicyType::Custom);
 //! assert_eq!(cookies.attributes.path.as_deref(), Some("/videos/"));
@@ -65,7 +65,7 @@ pub const MAX_COOKIE_LEN: usize = 4_096;
 
 /// What to sign cookies with: the conditions, the policy type and the cookie attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CookiePolicy {
+pub struct CookieOptions {
     /// `DateLessThan`, `DateGreaterThan`, `IpAddress`.
     pub condition: Condition,
     /// Canned, custom or automatic [\[R4\]](crate::rules#r4). Automatic means custom for a resource with `*`,
@@ -75,11 +75,11 @@ pub struct CookiePolicy {
     pub attributes: CookieAttributes,
 }
 
-impl CookiePolicy {
+impl CookieOptions {
     /// Cookies expiring at `expires` (Unix seconds), automatic policy type, default
     /// attributes.
     pub fn expires(expires: i64) -> Self {
-        CookiePolicy {
+        CookieOptions {
             condition: Condition::expires(expires),
             mode: PolicyMode::Auto,
             attributes: CookieAttributes::default(),
@@ -87,13 +87,13 @@ impl CookiePolicy {
     }
 
     /// Cookies expiring at `t` (a fraction of a second is dropped), automatic policy type,
-    /// default attributes. [`CookiePolicy::expires`] with a [`SystemTime`].
+    /// default attributes. [`CookieOptions::expires`] with a [`SystemTime`].
     ///
     /// # Errors
     /// [`Error::Time`] for `t` before 1970 or after year 9999
     /// ([`time::unix_seconds`](crate::time::unix_seconds)).
     pub fn expires_at(t: SystemTime) -> Result<Self> {
-        Ok(CookiePolicy::expires(crate::time::unix_seconds(t)?))
+        Ok(CookieOptions::expires(crate::time::unix_seconds(t)?))
     }
 
     /// Cookies expiring `duration` after `now`, automatic policy type, default attributes.
@@ -101,7 +101,7 @@ impl CookiePolicy {
     /// # Errors
     /// [`Error::Time`] as [`time::unix_seconds_after`](crate::time::unix_seconds_after).
     pub fn expires_in(duration: Duration, now: SystemTime) -> Result<Self> {
-        Ok(CookiePolicy::expires(crate::time::unix_seconds_after(
+        Ok(CookieOptions::expires(crate::time::unix_seconds_after(
             now, duration,
         )?))
     }
@@ -127,7 +127,7 @@ impl Signer {
     /// [`CookieAttributes::validate`]; [`Error::CannedNotPossible`] (for example
     /// [`PolicyMode::Canned`] with a `*`); [`Error::CookieDomain`] when the domain does
     /// not cover the host; [`Error::CookieTooLong`]; [`Error::Crypto`].
-    pub fn sign_cookies(&self, resource: &str, request: &CookiePolicy) -> Result<SignedCookies> {
+    pub fn sign_cookies(&self, resource: &str, request: &CookieOptions) -> Result<SignedCookies> {
         let is_pattern = policy::is_pattern(resource, None);
         let mut warnings = if is_pattern || request.mode == PolicyMode::Custom {
             policy::check_resource(resource)?;

@@ -41,7 +41,7 @@ pub const MAX_URL_LEN: usize = 8_192;
 /// What to sign a URL with: the expiry and other conditions, an optional policy
 /// resource (a pattern, possibly with wildcards), and the policy type to use.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlPolicy {
+pub struct UrlOptions {
     /// The policy resource; `None` means the URL itself.
     pub policy_resource: Option<String>,
     /// `DateLessThan`, `DateGreaterThan`, `IpAddress`.
@@ -50,10 +50,10 @@ pub struct UrlPolicy {
     pub mode: PolicyMode,
 }
 
-impl UrlPolicy {
+impl UrlOptions {
     /// A canned-compatible request: the URL itself, expiring at `expires` (Unix seconds).
     pub fn expires(expires: i64) -> Self {
-        UrlPolicy {
+        UrlOptions {
             policy_resource: None,
             condition: Condition::expires(expires),
             mode: PolicyMode::Auto,
@@ -61,20 +61,20 @@ impl UrlPolicy {
     }
 
     /// The URL itself, expiring at `t` (a fraction of a second is dropped); automatic
-    /// policy type. [`UrlPolicy::expires`] with a [`SystemTime`].
+    /// policy type. [`UrlOptions::expires`] with a [`SystemTime`].
     ///
     /// # Errors
     /// [`Error::Time`] for `t` before 1970 or after year 9999
     /// ([`time::unix_seconds`](crate::time::unix_seconds)).
     pub fn expires_at(t: SystemTime) -> Result<Self> {
-        Ok(UrlPolicy::expires(crate::time::unix_seconds(t)?))
+        Ok(UrlOptions::expires(crate::time::unix_seconds(t)?))
     }
 
     /// The URL itself, expiring `duration` after `now`; automatic policy type.
     ///
     /// ```
     /// use std::time::{Duration, SystemTime};
-    /// let options = cfsign::UrlPolicy::expires_in(Duration::from_secs(3600), SystemTime::now())?;
+    /// let options = cfsign::UrlOptions::expires_in(Duration::from_secs(3600), SystemTime::now())?;
     /// assert!(options.condition.date_less_than > cfsign::time::now());
     /// # Ok::<(), cfsign::Error>(())
     /// ```
@@ -82,7 +82,7 @@ impl UrlPolicy {
     /// # Errors
     /// [`Error::Time`] as [`time::unix_seconds_after`](crate::time::unix_seconds_after).
     pub fn expires_in(duration: Duration, now: SystemTime) -> Result<Self> {
-        Ok(UrlPolicy::expires(crate::time::unix_seconds_after(
+        Ok(UrlOptions::expires(crate::time::unix_seconds_after(
             now, duration,
         )?))
     }
@@ -181,7 +181,7 @@ impl Signer {
     /// let signer = cfsign::Signer::new(key, cfsign::KeyPairId::new("K2JCJMDEHXQW5F")?);
     /// let signed = signer.sign_url(
     ///     "https://d111111abcdef8.cloudfront.net/image.jpg",
-    ///     &cfsign::UrlPolicy::expires(1767290400),
+    ///     &cfsign::UrlOptions::expires(1767290400),
     /// )?;
     /// assert!(signed.url.starts_with(
     ///     "https://d111111abcdef8.cloudfront.net/image.jpg?Expires=1767290400&Signature="
@@ -195,7 +195,7 @@ impl Signer {
     /// [`Condition::validate`]; [`Error::ResourceMismatch`] when the resource does not
     /// cover the URL; [`Error::CannedNotPossible`]; [`Error::UrlTooLong`];
     /// [`Error::Crypto`].
-    pub fn sign_url(&self, url: &str, request: &UrlPolicy) -> Result<SignedUrl> {
+    pub fn sign_url(&self, url: &str, request: &UrlOptions) -> Result<SignedUrl> {
         let mut warnings = check_url(url)?;
         request.condition.validate_for_signing()?;
         let (resource, is_pattern) = match request.policy_resource.as_deref() {

@@ -138,7 +138,7 @@ impl Verification {
 /// let key = cfsign::PrivateKey::from_pem(&pem, None, "demo").unwrap();
 /// let signer = cfsign::Signer::new(key, cfsign::KeyPairId::new("KDEMO").unwrap());
 /// let signed = signer
-///     .sign_url("https://d1.example/a.jpg", &cfsign::UrlPolicy::expires(2_000_000_000))
+///     .sign_url("https://d1.example/a.jpg", &cfsign::UrlOptions::expires(2_000_000_000))
 ///     .unwrap();
 /// let keys = TrustedKeys::Single { key: signer.public_key(), key_pair_id: Some("KDEMO".into()) };
 /// let ctx = RequestContext { at: 1_900_000_000, client_ip: None };

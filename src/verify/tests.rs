@@ -154,7 +154,7 @@ fn re_encoded_plus_is_diagnosed() {
     let signed = signer
         .sign_url(
             "https://d1.net/a%20b.jpg",
-            &crate::UrlPolicy::expires(1_767_290_400),
+            &crate::UrlOptions::expires(1_767_290_400),
         )
         .unwrap();
     let keys = TrustedKeys::Single {
@@ -186,7 +186,7 @@ fn verify_answered_for_the_url_as_written_not_as_sent() {
     };
     let sign = |url: &str| {
         signer
-            .sign_url(url, &crate::UrlPolicy::expires(1_767_290_400))
+            .sign_url(url, &crate::UrlOptions::expires(1_767_290_400))
             .unwrap()
             .url
     };
@@ -290,7 +290,7 @@ fn cookies_are_verified_for_the_url_as_sent() {
     let c = signer
         .sign_cookies(
             "https://d1.net/a.mp4",
-            &crate::CookiePolicy::expires(1_767_290_400),
+            &crate::CookieOptions::expires(1_767_290_400),
         )
         .unwrap();
     let pairs: Vec<(String, String)> = c
@@ -313,7 +313,7 @@ fn fragment_is_ignored_with_a_note() {
     let signed = signer
         .sign_url(
             "https://d1.net/a.jpg",
-            &crate::UrlPolicy::expires(1_767_290_400),
+            &crate::UrlOptions::expires(1_767_290_400),
         )
         .unwrap();
     let keys = TrustedKeys::Single {
