@@ -114,7 +114,7 @@ proptest! {
     fn signing_never_panics(s in text(), t in text()) {
         let policy = UrlOptions::expires(1_767_290_400);
         match signer().sign_url(&s, &policy) {
-            Ok(signed) => { let _ = signed.to_json(); }
+            Ok(signed) => { let _ = signed.warnings.iter().map(ToString::to_string).count(); }
             Err(e) => show(&e),
         }
         let custom = UrlOptions { policy_resource: Some(t.clone()), ..UrlOptions::expires(1_767_290_400) };

@@ -1,13 +1,14 @@
 //! What the CLI writes for untrusted text and machine output: terminal sanitising and the
 //! documented JSON objects (`schema_version` 1, described in
-//! `schema/cfsign-output.schema.json`) of `verify`, `inspect` and `cookies --format json`.
-//! The library's result types carry the values; their JSON schema lives here.
+//! `schema/cfsign-output.schema.json`) of `sign`, `verify`, `inspect` and
+//! `cookies --format json`. The library's result types carry the values; their JSON
+//! schema lives here.
 
-use cfsign::SignedCookies;
 use cfsign::inspect::Inspection;
 use cfsign::policy::{Policy, PolicyType};
 use cfsign::time::{describe_relative, format_utc};
 use cfsign::verify::{Verdict, Verification};
+use cfsign::{SignedCookies, SignedUrl};
 use serde_json::{Value, json};
 
 use super::hints;
@@ -126,6 +127,32 @@ pub fn signed_cookies_json(c: &SignedCookies) -> Value {
         "max_age": a.max_age,
         "expires": a.expires,
     });
+    v
+}
+
+/// The `sign --format json` fields of one signed URL (`schema_version` 1): `url`,
+/// `resource`, `policy_type`, `expires` (Unix seconds), `expires_utc`, `key_pair_id`,
+/// `hash_algorithm`, `key_algorithm`, and, when set, `date_greater_than` (+ `_utc`) and
+/// `ip_address`.
+pub fn signed_url_json(s: &SignedUrl) -> Value {
+    let mut v = json!({
+        "schema_version": 1,
+        "url": s.url,
+        "resource": s.resource,
+        "policy_type": s.policy_type.as_str(),
+        "expires": s.condition.date_less_than,
+        "expires_utc": format_utc(s.condition.date_less_than),
+        "key_pair_id": s.key_pair_id,
+        "hash_algorithm": s.hash_algorithm.as_str(),
+        "key_algorithm": s.key_algorithm.as_str(),
+    });
+    if let Some(start) = s.condition.date_greater_than {
+        v["date_greater_than"] = start.into();
+        v["date_greater_than_utc"] = format_utc(start).into();
+    }
+    if let Some(ip) = s.condition.ip_address {
+        v["ip_address"] = ip.to_string().into();
+    }
     v
 }
 

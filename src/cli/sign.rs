@@ -318,7 +318,9 @@ impl Job<'_> {
                         let mut object = serde_json::Map::new();
                         object.insert("schema_version".into(), 1.into());
                         object.insert("line".into(), number.into());
-                        if let serde_json::Value::Object(fields) = signed.to_json() {
+                        if let serde_json::Value::Object(fields) =
+                            super::output::signed_url_json(&signed)
+                        {
                             object
                                 .extend(fields.into_iter().filter(|(k, _)| k != "schema_version"));
                         }

@@ -114,33 +114,6 @@ pub struct SignedUrl {
     pub warnings: Vec<Warning>,
 }
 
-impl SignedUrl {
-    /// The documented JSON object (`schema_version` 1): `url`, `resource`, `expires`
-    /// (Unix seconds), `expires_utc`, `policy_type`, `key_pair_id`, `hash_algorithm`,
-    /// `key_algorithm`, and, when set, `date_greater_than` and `ip_address`.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut v = serde_json::json!({
-            "schema_version": 1,
-            "url": self.url,
-            "resource": self.resource,
-            "policy_type": self.policy_type.as_str(),
-            "expires": self.condition.date_less_than,
-            "expires_utc": crate::time::format_utc(self.condition.date_less_than),
-            "key_pair_id": self.key_pair_id,
-            "hash_algorithm": self.hash_algorithm.as_str(),
-            "key_algorithm": self.key_algorithm.as_str(),
-        });
-        if let Some(start) = self.condition.date_greater_than {
-            v["date_greater_than"] = start.into();
-            v["date_greater_than_utc"] = crate::time::format_utc(start).into();
-        }
-        if let Some(ip) = self.condition.ip_address {
-            v["ip_address"] = ip.to_string().into();
-        }
-        v
-    }
-}
-
 /// Appends signing parameters to `url` after `?`, or `&` when the URL already has a
 /// `?` (a URL ending in a bare `?` becomes `...?&Expires=...`, as the reference signers
 /// do) [\[R9\]](crate::rules#r9). Checks the 8,192-byte quota.
