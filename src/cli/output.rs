@@ -5,7 +5,7 @@
 //! schema lives here.
 
 use cfsign::inspect::Inspection;
-use cfsign::policy::{Policy, PolicyType};
+use cfsign::policy::{Condition, Policy, PolicyType};
 use cfsign::time::{describe_relative, format_utc};
 use cfsign::verify::{Verdict, Verification};
 use cfsign::{SignedCookies, SignedUrl};
@@ -105,13 +105,7 @@ pub fn signed_cookies_json(c: &SignedCookies) -> Value {
         "hash_algorithm": c.hash_algorithm.as_str(),
         "key_algorithm": c.key_algorithm.as_str(),
     });
-    if let Some(start) = c.condition.date_greater_than {
-        v["date_greater_than"] = start.into();
-        v["date_greater_than_utc"] = format_utc(start).into();
-    }
-    if let Some(ip) = c.condition.ip_address {
-        v["ip_address"] = ip.to_string().into();
-    }
+    optional_conditions(&mut v, &c.condition);
     let cookies: serde_json::Map<String, Value> = c
         .cookies
         .iter()
@@ -146,14 +140,20 @@ pub fn signed_url_json(s: &SignedUrl) -> Value {
         "hash_algorithm": s.hash_algorithm.as_str(),
         "key_algorithm": s.key_algorithm.as_str(),
     });
-    if let Some(start) = s.condition.date_greater_than {
+    optional_conditions(&mut v, &s.condition);
+    v
+}
+
+/// Adds the optional conditions of a signed URL or cookie set: `date_greater_than` and
+/// `date_greater_than_utc` (Unix seconds and UTC), `ip_address`, each only when set.
+fn optional_conditions(v: &mut Value, c: &Condition) {
+    if let Some(start) = c.date_greater_than {
         v["date_greater_than"] = start.into();
         v["date_greater_than_utc"] = format_utc(start).into();
     }
-    if let Some(ip) = s.condition.ip_address {
+    if let Some(ip) = c.ip_address {
         v["ip_address"] = ip.to_string().into();
     }
-    v
 }
 
 /// Whether a character must not reach a terminal raw: control characters, bidirectional
