@@ -114,6 +114,7 @@ pub struct ClientAddr(pub IpAddr);
 /// Why a request was refused: CloudFront's code, cfsign's reason and fix. Also inserted
 /// as an extension of the 403 response, for access logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Refusal {
     /// The code of CloudFront's answer.
     pub code: ErrorCode,
@@ -167,6 +168,7 @@ impl Refusal {
 
 /// What the gate decided.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Decision {
     /// The path matches an [`Gate::allow_unsigned`] pattern: no check, as a cache
     /// behavior without restricted viewer access.
@@ -474,7 +476,7 @@ where
 }
 
 /// The IPv4 address of `ip`, when it has one (an IPv4-mapped IPv6 address has).
-pub fn ipv4_of(ip: IpAddr) -> Option<Ipv4Addr> {
+pub(crate) fn ipv4_of(ip: IpAddr) -> Option<Ipv4Addr> {
     match ip {
         IpAddr::V4(v4) => Some(v4),
         IpAddr::V6(v6) => v6.to_ipv4_mapped(),

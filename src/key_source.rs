@@ -77,7 +77,7 @@ impl std::fmt::Debug for RemoteSource {
 }
 
 /// A PKCS#11 URI with the value of each `pin-value=` attribute replaced by `***`.
-pub fn redact_pin(uri: &str) -> String {
+pub(crate) fn redact_pin(uri: &str) -> String {
     let (path, query) = match uri.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (uri, None),

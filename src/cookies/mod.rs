@@ -221,7 +221,7 @@ impl Signer {
             policy_type,
             policy: text,
             condition: request.condition.clone(),
-            key_pair_id: self.key_pair_id().to_string(),
+            key_pair_id: self.key_pair_id().clone(),
             hash_algorithm: self.hash_algorithm(),
             key_algorithm: self.key_algorithm(),
             cookies,

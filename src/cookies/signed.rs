@@ -21,7 +21,7 @@ pub struct SignedCookies {
     /// The policy's conditions.
     pub condition: Condition,
     /// The key pair ID.
-    pub key_pair_id: String,
+    pub key_pair_id: crate::KeyPairId,
     /// The hash algorithm.
     pub hash_algorithm: HashAlgorithm,
     /// The key's algorithm.

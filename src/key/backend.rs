@@ -20,6 +20,7 @@ use crate::hash::HashAlgorithm;
 /// policy and hash give the same bytes, as in tests or CI diffs), choose
 /// [`Backend::RustCrypto`] with [`PrivateKey::with_backend`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Backend {
     /// The pure-Rust `rsa` and `p256` crates: constant-time, blinded RSA, RFC 6979 ECDSA
     /// (reproducible), no system library. The default on CPUs graviola cannot run.

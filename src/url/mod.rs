@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::key::KeyAlgorithm;
 use crate::params::SigningParameter;
 use crate::policy::{self, Condition, Policy, PolicyMode, PolicyType, RawPolicy};
-use crate::sign::{HashAlgorithm, Signer};
+use crate::sign::{HashAlgorithm, KeyPairId, Signer};
 
 /// Query parameter: the expiry of a canned policy, Unix seconds.
 pub const EXPIRES: &str = SigningParameter::Expires.query_name();
@@ -105,7 +105,7 @@ pub struct SignedUrl {
     /// The policy's conditions.
     pub condition: Condition,
     /// The key pair ID.
-    pub key_pair_id: String,
+    pub key_pair_id: KeyPairId,
     /// The hash algorithm.
     pub hash_algorithm: HashAlgorithm,
     /// The key's algorithm.
@@ -255,7 +255,7 @@ impl Signer {
             policy_type,
             policy: policy_text,
             condition: policy.statement.condition,
-            key_pair_id: self.key_pair_id().to_string(),
+            key_pair_id: self.key_pair_id().clone(),
             hash_algorithm: self.hash_algorithm(),
             key_algorithm: self.key_algorithm(),
             warnings,
