@@ -196,7 +196,10 @@ pub fn exercise_verification(v: &cfsign::verify::Verification) {
 
 /// Renders an inspection's times relative to `now`, as a front end would.
 pub fn exercise_inspection(i: &cfsign::inspect::Inspection, now: i64) {
-    for t in [i.date_less_than, i.date_greater_than].into_iter().flatten() {
+    for t in [i.date_less_than, i.date_greater_than]
+        .into_iter()
+        .flatten()
+    {
         let _ = (
             cfsign::time::format_utc(t),
             cfsign::time::describe_relative(t, now),
