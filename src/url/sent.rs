@@ -82,8 +82,17 @@ pub fn sent_form(url: &str) -> Option<SentForm> {
     let mut other_port = None;
     match port {
         Some("") => changes.push("empty port dropped".into()),
-        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 10 => {
-            let n: u32 = p.parse().unwrap_or(u32::MAX);
+        // Leading zeros do not count towards the length: `uri::port_number` (which
+        // signing checks first) accepts any number of them, as browsers and curl do.
+        Some(p)
+            if p.bytes().all(|b| b.is_ascii_digit()) && p.trim_start_matches('0').len() <= 10 =>
+        {
+            let digits = p.trim_start_matches('0');
+            let n: u32 = if digits.is_empty() {
+                0
+            } else {
+                digits.parse().unwrap_or(u32::MAX)
+            };
             if Some(n) == default {
                 changes.push("default port dropped".into());
             } else {
@@ -305,6 +314,46 @@ mod tests {
         assert_eq!(numeric_host("256.1.1.1"), None);
         assert_eq!(numeric_host("1.2.3.4.5"), None);
         assert_eq!(numeric_host("d1.net"), None);
+    }
+
+    /// Regression: a default port written with more than ten digits
+    /// (`:00000000443`) passed the host and port checks (any number of leading zeros is
+    /// a port) but was left as written in the sent form, so it was signed without the
+    /// "default port dropped" warning that `:0443` gets; `:000008443` likewise lost its
+    /// leading-zeros and other-port warnings.
+    #[test]
+    fn port_with_many_leading_zeros_was_signed_silently() {
+        let w = check_url("https://d1.net:00000000443/a").unwrap();
+        assert_eq!(
+            w,
+            vec![Warning::ClientForm {
+                sent: "https://d1.net/a".into(),
+                changes: "default port dropped".into()
+            }]
+        );
+        let w = check_url("http://d1.net:0000000000000080/a").unwrap();
+        assert_eq!(
+            w,
+            vec![Warning::ClientForm {
+                sent: "http://d1.net/a".into(),
+                changes: "default port dropped".into()
+            }]
+        );
+        let w = check_url("https://d1.net:0000000008443/a").unwrap();
+        assert_eq!(
+            w,
+            vec![
+                Warning::ClientForm {
+                    sent: "https://d1.net:8443/a".into(),
+                    changes: "leading zeros of the port dropped".into()
+                },
+                Warning::OtherPort { port: 8443 }
+            ]
+        );
+        assert_eq!(
+            sent_form("https://d1.net:000/a").unwrap().other_port,
+            Some(0)
+        );
     }
 
     /// What clients send for the forms signing refuses (verify answers for this form).
