@@ -277,6 +277,30 @@ fn verify_answered_for_the_url_as_written_not_as_sent() {
     );
 }
 
+/// Regression: verify answered 403 (signature mismatch) for a URL signed for
+/// `https://d1.net/a` but written with its default port in more than ten digits
+/// (`:00000000443`), which the client sends as `https://d1.net/a`; `:0443` was already
+/// answered for the sent form.
+#[test]
+fn verify_port_with_many_leading_zeros_was_refused() {
+    let signer = crate::Signer::new(demo_key(), crate::KeyPairId::new("K1").unwrap());
+    let keys = TrustedKeys::Single {
+        key: signer.public_key(),
+        key_pair_id: Some("K1".into()),
+    };
+    let signed = signer
+        .sign_url(
+            "https://d1.net/a",
+            &crate::UrlOptions::expires(1_767_290_400),
+        )
+        .unwrap()
+        .url
+        .replacen("d1.net", "d1.net:00000000443", 1);
+    let v = verify_url(&signed, &keys, CTX);
+    assert_eq!(v.verdict, Verdict::Serve);
+    assert_eq!(v.url, "https://d1.net/a");
+}
+
 /// Regression (issue 10.4): cookies were verified against `--url` as written; the
 /// client sends the normalised form, and CloudFront rebuilds a canned cookie policy
 /// from that.
