@@ -2,7 +2,7 @@
 //! name → value object) and Netscape cookie jars.
 
 use super::CookieEntry;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 
 /// Reads the cookies out of a `Cookie` request header, in order, keeping duplicates.
 ///
@@ -41,18 +41,22 @@ pub fn parse_cookie_header(header: &str) -> Result<Vec<(String, String)>> {
             continue;
         }
         let Some((name, value)) = piece.split_once('=') else {
-            return Err(bad(format!("has {piece:?}, which is not name=value")));
+            return Err(bad(format!(
+                "has {}, which is not name=value",
+                quote(piece)
+            )));
         };
         let name = name.trim_matches([' ', '\t']);
         if name.is_empty() {
-            return Err(bad(format!("has {piece:?}, a value without a name")));
+            return Err(bad(format!("has {}, a value without a name", quote(piece))));
         }
         if let Some(c) = name
             .chars()
             .find(|c| !c.is_ascii_graphic() || "()<>@,;:\\\"/[]?={}".contains(*c))
         {
             return Err(bad(format!(
-                "has the cookie name {name:?}, which holds {c:?}"
+                "has the cookie name {}, which holds {c:?}",
+                quote(name)
             )));
         }
         pairs.push((
@@ -213,6 +217,24 @@ pub fn parse_cookie_entries(text: &str) -> Result<Vec<CookieEntry>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a malformed piece of a cookie header (a 200 KB cookies file of `{`)
+    /// was quoted in full in the one-line error; it is now cut like every other echoed
+    /// input (first and last 100 characters).
+    #[test]
+    fn huge_cookie_piece_was_echoed_in_full() {
+        let piece = "{".repeat(200_000);
+        for (input, needle) in [
+            (piece.clone(), "not name=value"),
+            (format!("={piece}"), "without a name"),
+            (format!("a{piece}=1"), "cookie name"),
+        ] {
+            let e = parse_cookie_header(&input).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+            assert!(e.contains("bytes in all"), "{e}");
+            assert!(e.len() < 400, "{} bytes", e.len());
+        }
+    }
 
     #[test]
     fn cookie_header_parsing() {
