@@ -63,6 +63,21 @@ pub fn sent_form(url: &str) -> Option<SentForm> {
             changes.push("percent-escapes in the host decoded".into());
         }
     }
+    // A non-ASCII host, raw or percent-escaped (`b%C3%BCcher.example`), is sent in its
+    // punycode (IDNA) form, as `check_url`'s hint says for the raw one.
+    if !host.starts_with('[') {
+        let decoded = percent_decode(&host);
+        if !decoded.is_ascii()
+            && !decoded.contains('\u{fffd}')
+            && let Ok(ascii) = idna::domain_to_ascii(&decoded)
+        {
+            if host.contains('%') {
+                changes.push("percent-escapes in the host decoded".into());
+            }
+            changes.push("non-ASCII host in its punycode (IDNA) form".into());
+            host = ascii;
+        }
+    }
     if host.to_ascii_lowercase() != host {
         host = host.to_ascii_lowercase();
         changes.push("host in lower case".into());
@@ -353,6 +368,34 @@ mod tests {
         assert_eq!(
             sent_form("https://d1.net:000/a").unwrap().other_port,
             Some(0)
+        );
+    }
+
+    /// Regression: a percent-escaped non-ASCII host (`b%C3%BCcher.example`) was signed
+    /// with the warning "clients request this URL as https://b%c3%bccher.example/a (host
+    /// in lower case)": browsers decode it and send the punycode form
+    /// `xn--bcher-kva.example`, which the warning now names. Verify answers for that form
+    /// too, also for a raw non-ASCII host (which signing refuses).
+    #[test]
+    fn percent_escaped_non_ascii_host_got_a_wrong_sent_form() {
+        let w = check_url("https://b%C3%BCcher.example/a").unwrap();
+        assert_eq!(
+            w,
+            vec![Warning::ClientForm {
+                sent: "https://xn--bcher-kva.example/a".into(),
+                changes: "percent-escapes in the host decoded, non-ASCII host in its punycode (IDNA) form".into()
+            }]
+        );
+        let raw = sent_form("https://B\u{fc}cher.example:443/a").unwrap();
+        assert_eq!(raw.url, "https://xn--bcher-kva.example/a");
+        assert_eq!(
+            raw.changes,
+            "non-ASCII host in its punycode (IDNA) form, default port dropped"
+        );
+        // An escape that is no UTF-8 is left as it was.
+        assert_eq!(
+            sent_form("https://b%FC.example/a").unwrap().url,
+            "https://b%fc.example/a"
         );
     }
 
