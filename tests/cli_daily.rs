@@ -73,7 +73,7 @@ fn format_json_in_capitals_was_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("[possible values: text, json]"),
+        stderr(&out).contains("hint: possible values: text, json"),
         "{}",
         stderr(&out)
     );

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use super::{Cli, EXIT_OK};
+use super::{Cli, Exit};
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -32,7 +32,7 @@ pub struct CompletionsArgs {
 }
 
 /// Writes the completion script for `args.shell` to standard output.
-pub fn run(args: CompletionsArgs) -> Result<u8> {
+pub fn run(args: CompletionsArgs) -> Result<Exit> {
     let mut cmd = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "cfsign", &mut script);
@@ -40,5 +40,5 @@ pub fn run(args: CompletionsArgs) -> Result<u8> {
     out.write_all(&script)
         .and_then(|()| out.flush())
         .context("cannot write to standard output")?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

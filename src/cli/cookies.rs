@@ -7,8 +7,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use cfsign::{CookieAttributes, CookieOptions};
 use clap::{Args, ValueEnum};
 
-use super::common::{self, KeyArgs, PolicyArgs, TimeArgs};
-use super::{EXIT_INPUT, EXIT_OK, Reported};
+use super::key_options::{self, KeyArgs};
+use super::policy_options::{self, PolicyArgs};
+use super::terminal;
+use super::time_options::{self, TimeArgs};
+use super::{Exit, Failed};
 
 /// Examples shown at the end of `cfsign cookies --help`.
 pub const AFTER_HELP: &str = "\
@@ -134,13 +137,13 @@ fn max_age(value: &str) -> Result<i64> {
 }
 
 /// Runs `cfsign cookies` and returns the exit status.
-pub fn run(args: CookiesArgs) -> Result<u8> {
-    common::set_strict(args.strict);
+pub fn run(args: CookiesArgs) -> Result<Exit> {
+    terminal::set_strict(args.strict);
     let Some(resource) = args.resource.as_deref().or(args.resource_option.as_deref()) else {
         bail!("no resource: give RESOURCE or --resource RESOURCE");
     };
-    let now = common::now(&args.time)?;
-    let condition = common::condition(&args.time, &args.policy, now)?;
+    let now = time_options::now(&args.time)?;
+    let condition = policy_options::condition(&args.time, &args.policy, now)?;
     let max_age = args.cookie_max_age.as_deref().map(max_age).transpose()?;
     // A cookie jar holds absolute expiry times: Max-Age becomes now + age there.
     let jar_expiry = match (args.format, max_age) {
@@ -159,7 +162,7 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
         expires: jar_expiry,
     };
     attributes.validate()?;
-    let signer = common::signer(&args.key)?;
+    let signer = key_options::signer(&args.key)?;
     let request = CookieOptions {
         condition,
         mode: args.policy.mode,
@@ -171,12 +174,12 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
         // as one that is malformed or a public suffix is.
         Err(e @ cfsign::Error::CookieDomain { .. }) => return Err(e.into()),
         Err(e) => {
-            super::report(&e.into());
-            return Err(Reported(EXIT_INPUT).into());
+            // The resource itself cannot be signed: a bad input, not a usage error.
+            return Err(Failed::with(Exit::Input, e.into()));
         }
     };
     for w in &cookies.warnings {
-        common::warn(&super::hints::warning(w))?;
+        terminal::warn(&super::hints::warning(w))?;
     }
     let text = match args.format {
         CookieFormat::SetCookie => cookies.to_set_cookie_headers(),
@@ -184,8 +187,8 @@ pub fn run(args: CookiesArgs) -> Result<u8> {
         CookieFormat::Json => format!("{}\n", super::output::signed_cookies_json(&cookies)),
         CookieFormat::Netscape => cookies.to_netscape()?,
     };
-    let mut out = common::stdout();
+    let mut out = terminal::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

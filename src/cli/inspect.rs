@@ -1,15 +1,15 @@
 //! `cfsign inspect`: decode a signed URL (or cookie set) without any key.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use cfsign::inspect::{self, Inspection};
 use clap::Args;
 
-use super::common::Format;
 use super::output::{inspection_json, json_terminal_safe, sanitize};
-use super::{EXIT_INPUT, EXIT_OK};
+use super::signed_input::{self, CookieArgs};
+use super::terminal::{Format, FormatArgs};
+use super::{Exit, Failed};
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -37,44 +37,23 @@ pub struct InspectArgs {
     #[arg(value_name = "SIGNED_URL")]
     pub signed_url: Option<String>,
 
-    /// Decode signed cookies from a Cookie header ("Cookie: a=b; c=d"); needs --url.
-    #[arg(
-        long,
-        value_name = "HEADER",
-        conflicts_with = "cookies_file",
-        requires = "url"
-    )]
-    pub cookie_header: Option<String>,
-
-    /// Decode signed cookies from a file (`-`: standard input, read to its end), in the
-    /// formats `cfsign verify` reads; needs --url.
-    #[arg(long, value_name = "PATH", requires = "url")]
-    pub cookies_file: Option<PathBuf>,
-
-    /// The URL the cookies are sent with.
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    #[command(flatten)]
+    pub cookies: CookieArgs,
 
     /// Reference time for "expires in ..." (default: now): Unix seconds, date or RFC 3339.
     #[arg(long, visible_alias = "at", value_name = "WHEN")]
     pub now: Option<String>,
 
-    /// Output format: text, or one JSON object (schema_version 1).
-    #[arg(long, value_enum, ignore_case = true, default_value = "text")]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
 }
 
 /// Runs `cfsign inspect` and returns the exit status.
-pub fn run(mut args: InspectArgs) -> Result<u8> {
-    args.signed_url = super::verify::url_from_stdin(
-        args.signed_url.take(),
-        args.url.as_ref(),
-        args.cookies_file.as_ref(),
-    )?;
-    let now = super::common::time_or_clock(args.now.as_deref(), "--now")?;
-    let cookies =
-        super::verify::cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
-    let found = match (&cookies, &args.signed_url, &args.url) {
+pub fn run(mut args: InspectArgs) -> Result<Exit> {
+    args.signed_url = signed_input::url_from_stdin(args.signed_url.take(), &args.cookies)?;
+    let now = super::time_options::time_or_clock(args.now.as_deref(), "--now")?;
+    let cookies = signed_input::cookie_text(&args.cookies)?;
+    let found = match (&cookies, &args.signed_url, &args.cookies.url) {
         (Some(text), None, Some(url)) => {
             let pairs = cfsign::cookies::parse_cookie_text(text).context("the cookies")?;
             if pairs.is_empty() {
@@ -90,11 +69,10 @@ pub fn run(mut args: InspectArgs) -> Result<u8> {
         _ => bail!("no signed URL: give SIGNED_URL, or --cookie-header/--cookies-file with --url"),
     };
     if let Some(problem) = undecodable(&args, &found) {
-        super::report(&anyhow::anyhow!(problem));
-        return Ok(EXIT_INPUT);
+        return Err(Failed::with(Exit::Input, anyhow::anyhow!(problem)));
     }
-    let mut out = super::common::stdout();
-    match args.format {
+    let mut out = super::terminal::stdout();
+    match args.output.format {
         Format::Json => writeln!(
             out,
             "{}",
@@ -103,16 +81,16 @@ pub fn run(mut args: InspectArgs) -> Result<u8> {
         Format::Text => print_text(&mut out, &found, now),
     }
     .and_then(|()| out.flush())?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// Why the input cannot be decoded as a signed URL (or cookie set) at all, if so: not an
 /// http(s) URL, or none of the signing parameters (cookies) present.
 fn undecodable(args: &InspectArgs, found: &Inspection) -> Option<String> {
     match &args.signed_url {
-        Some(url) if !super::verify::is_http_url(url) => Some(format!(
+        Some(url) if !signed_input::is_http_url(url) => Some(format!(
             "SIGNED_URL {} is not an http(s) URL, so there is nothing to decode; give a signed URL starting with https:// or http://",
-            super::verify::quoted_unless_key(url)
+            signed_input::quoted_unless_key(url)
         )),
         Some(url) if found.signing_parameters == 0 => Some(format!(
             "SIGNED_URL \"{}\" is not a signed URL: it has none of the query parameters Expires, Policy, Signature, Key-Pair-Id",

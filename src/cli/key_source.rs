@@ -9,7 +9,7 @@ use cfsign::key_source::RemoteSource;
 use cfsign::{HashAlgorithm, Signer, SigningKey};
 use zeroize::Zeroizing;
 
-use super::common::{self, KeyArgs, env_value};
+use super::key_options::{self, KeyArgs, env_value};
 
 /// The remote source named by `--private-key` or `CFSIGN_PRIVATE_KEY_FILE`, if any.
 pub fn remote_source(args: &KeyArgs) -> Option<RemoteSource> {
@@ -33,7 +33,7 @@ fn needs_feature(source: &RemoteSource) -> anyhow::Error {
 pub fn signing_key(args: &KeyArgs) -> Result<Arc<dyn SigningKey>> {
     match remote_source(args) {
         Some(source) if source.signs_remotely() => remote_signing_key(&source, args),
-        _ => Ok(Arc::new(common::private_key(args)?)),
+        _ => Ok(Arc::new(key_options::private_key(args)?)),
     }
 }
 

@@ -9,8 +9,8 @@ use cfsign::{KeyAlgorithm, PrivateKey};
 use clap::{Args, ValueEnum};
 use zeroize::Zeroizing;
 
-use super::EXIT_OK;
-use super::common;
+use super::Exit;
+use super::{key_options, terminal};
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -60,14 +60,14 @@ pub struct KeygenArgs {
 
 fn passphrase(args: &KeygenArgs) -> Result<Zeroizing<String>> {
     let pass = if let Some(path) = &args.passphrase_file {
-        common::passphrase_file(path)?
-    } else if let Some(p) = common::env_passphrase() {
+        key_options::passphrase_file(path)?
+    } else if let Some(p) = key_options::env_passphrase() {
         p
     } else if std::io::stdin().is_terminal() {
-        let first = common::prompt_passphrase("Passphrase for the new private key: ")?;
-        let first = common::clean_passphrase(&first);
-        let again = common::prompt_passphrase("Same passphrase again: ")?;
-        let again = common::clean_passphrase(&again);
+        let first = key_options::prompt_passphrase("Passphrase for the new private key: ")?;
+        let first = key_options::clean_passphrase(&first);
+        let again = key_options::prompt_passphrase("Same passphrase again: ")?;
+        let again = key_options::clean_passphrase(&again);
         if *first != *again {
             bail!("the two passphrases differ; nothing was written");
         }
@@ -224,7 +224,7 @@ fn install_pair(private: &Staged, public: &Staged, force: bool) -> Result<()> {
 }
 
 /// Runs `cfsign keygen` and returns the exit status.
-pub fn run(args: KeygenArgs) -> Result<u8> {
+pub fn run(args: KeygenArgs) -> Result<Exit> {
     let dir = &args.out_dir;
     let private_path = dir.join("private_key.pem");
     let public_path = dir.join("public_key.pem");
@@ -274,7 +274,7 @@ pub fn run(args: KeygenArgs) -> Result<u8> {
         public: &public_path,
         config: &config_path,
     };
-    let mut out = common::stdout();
+    let mut out = terminal::stdout();
     next_steps(&mut out, algorithm, encrypted, &paths)
         .and_then(|()| out.flush())
         .with_context(|| {
@@ -284,7 +284,7 @@ pub fn run(args: KeygenArgs) -> Result<u8> {
                 public_path.display()
             )
         })?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// The file next to the keys that `aws cloudfront create-public-key --public-key-config

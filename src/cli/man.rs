@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::{Context, Result, bail};
 use clap::{Args, CommandFactory};
 
-use super::{Cli, EXIT_OK};
+use super::{Cli, Exit};
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -27,7 +27,7 @@ pub struct ManArgs {
 }
 
 /// Writes the manual page to standard output.
-pub fn run(args: ManArgs) -> Result<u8> {
+pub fn run(args: ManArgs) -> Result<Exit> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let page = match &args.command {
@@ -49,7 +49,7 @@ pub fn run(args: ManArgs) -> Result<u8> {
     out.write_all(&roff)
         .and_then(|()| out.flush())
         .context("cannot write to standard output")?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// Renders the page: clap_mangen's sections, then the after-help text (examples,

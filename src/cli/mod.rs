@@ -1,22 +1,29 @@
 //! Command-line parsing, output and exit codes. Turns raw arguments into library types
 //! once; never builds policies, JSON policies or base64 itself.
 
-mod common;
 mod completions;
 mod cookies;
+mod exit;
 mod hints;
 mod inspect;
+mod key_options;
 mod key_source;
 mod keygen;
 mod man;
 mod output;
+mod pipeline;
 #[cfg(feature = "pkcs11")]
 mod pkcs11;
+mod policy_options;
 mod pubkey;
 mod secrets;
 #[cfg(feature = "serve")]
 mod serve;
 mod sign;
+mod signed_input;
+mod terminal;
+mod time_options;
+mod usage;
 mod verify;
 mod version;
 
@@ -25,13 +32,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-/// Exit status: everything worked.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: some inputs could not be signed (bad URL lines), or (verify) CloudFront
-/// would refuse the request.
-pub const EXIT_INPUT: u8 = 1;
-/// Exit status: usage or configuration error (bad options, key, key pair ID, time).
-pub const EXIT_USAGE: u8 = 2;
+pub use exit::{Exit, Failed};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -122,10 +123,6 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
-/// An error already reported to the user, carrying the exit status to use.
-#[derive(Debug)]
-pub struct Reported(pub u8);
-
 /// A library error whose hint is replaced by one that names the command-line options
 /// involved (the library knows nothing of options). Displays as the library error.
 #[derive(Debug)]
@@ -146,9 +143,9 @@ impl std::error::Error for CliHint {}
 
 /// Prints `cfsign: error: MESSAGE` and, when there is one, `hint: HINT` to stderr.
 pub fn report(err: &anyhow::Error) {
-    common::stderr_line(&format!(
+    terminal::stderr_line(&format!(
         "cfsign: error: {}",
-        common::one_line(&format!("{err:#}"))
+        terminal::one_line(&format!("{err:#}"))
     ));
     let cli_hint = err
         .chain()
@@ -162,7 +159,7 @@ pub fn report(err: &anyhow::Error) {
         })
         .or_else(|| secrets::hint(err).map(String::from))
     {
-        common::stderr_line(&format!("hint: {}", common::one_line(&hint)));
+        terminal::stderr_line(&format!("hint: {}", terminal::one_line(&hint)));
     }
 }
 
@@ -205,14 +202,14 @@ pub fn main() -> ExitCode {
         && let Some(first) = first.to_str()
         && let Some(meant) = mistyped_command(first)
     {
-        common::stderr_line(&format!(
+        terminal::stderr_line(&format!(
             "cfsign: error: {:?} is not a command: did you mean `{meant}`?",
-            common::one_line(first)
+            terminal::one_line(first)
         ));
-        common::stderr_line(
+        terminal::stderr_line(
             "hint: URLs to sign start with https:// or http://; `cfsign --help` lists the commands",
         );
-        return ExitCode::from(EXIT_USAGE);
+        return ExitCode::from(Exit::Usage);
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if version::wanted(&args) {
@@ -220,32 +217,28 @@ pub fn main() -> ExitCode {
             return code;
         }
         let _ = std::io::Write::write_all(&mut std::io::stdout(), version::text().as_bytes());
-        return ExitCode::from(EXIT_OK);
+        return ExitCode::from(Exit::Ok);
     }
     if let Some(refusal) = secrets::check_arguments_and_environment(&args) {
-        common::stderr_line(&format!("cfsign: error: {}", refusal.message));
-        common::stderr_line(&format!("hint: {}", refusal.hint));
-        return ExitCode::from(EXIT_USAGE);
+        terminal::stderr_line(&format!("cfsign: error: {}", refusal.message));
+        terminal::stderr_line(&format!("hint: {}", refusal.hint));
+        return ExitCode::from(Exit::Usage);
     }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
             if cfsign::key::looks_like_key_material(&e.to_string()) {
                 // Never reached while the check above holds; clap quotes arguments.
-                common::stderr_line(
+                terminal::stderr_line(
                     "cfsign: error: the arguments hold PEM key text (not shown); see cfsign --help",
                 );
-                return ExitCode::from(EXIT_USAGE);
+                return ExitCode::from(Exit::Usage);
             }
-            // clap's messages start with `error:`; every cfsign error starts with
-            // `cfsign: error:`.
-            let text = e.render().to_string();
-            let text = match text.strip_prefix("error: ") {
-                Some(rest) => format!("cfsign: error: {rest}"),
-                None => text,
-            };
-            common::stderr_line(text.trim_end_matches('\n'));
-            return ExitCode::from(EXIT_USAGE);
+            // One line and a hint, as every cfsign error, instead of clap's block.
+            let (message, hint) = usage::message_and_hint(&e);
+            terminal::stderr_line(&format!("cfsign: error: {}", terminal::one_line(&message)));
+            terminal::stderr_line(&format!("hint: {}", terminal::one_line(&hint)));
+            return ExitCode::from(Exit::Usage);
         }
         Err(e) => {
             if let Some(code) = output_lost() {
@@ -255,30 +248,30 @@ pub fn main() -> ExitCode {
                 && err.kind() != std::io::ErrorKind::BrokenPipe
             {
                 // `--help > /dev/full`: the help was not shown.
-                common::stderr_line(&format!(
+                terminal::stderr_line(&format!(
                     "cfsign: error: cannot write to standard output: {err}"
                 ));
-                return ExitCode::from(EXIT_USAGE);
+                return ExitCode::from(Exit::Usage);
             }
-            return ExitCode::from(EXIT_OK);
+            return ExitCode::from(Exit::Ok);
         }
     };
-    if common::stdout_was_closed() {
+    if terminal::stdout_was_closed() {
         match &cli.command {
             // Their product is files, a server, or (verify) the exit status.
-            Some(Command::Verify(_)) => common::print_warning(
+            Some(Command::Verify(_)) => terminal::print_warning(
                 "standard output is closed (>&-): the report is lost; the exit status still gives the verdict",
             ),
-            Some(Command::Keygen(_)) => common::print_warning(
+            Some(Command::Keygen(_)) => terminal::print_warning(
                 "standard output is closed (>&-): the next steps will not be shown",
             ),
             #[cfg(feature = "serve")]
             Some(Command::Serve(_)) => {}
             _ => {
-                common::stderr_line(
+                terminal::stderr_line(
                     "cfsign: error: standard output is closed (>&-), so the results would be lost; redirect it to a file, or to /dev/null to discard them",
                 );
-                return ExitCode::from(EXIT_USAGE);
+                return ExitCode::from(Exit::Usage);
             }
         }
     }
@@ -297,45 +290,43 @@ pub fn main() -> ExitCode {
             if cli.sign.urls.is_empty() && cli.sign.url.is_empty() && std::io::stdin().is_terminal()
             {
                 let _ = Cli::command().print_help();
-                common::stderr_line(
+                terminal::stderr_line(
                     "\ncfsign: error: no URL given and standard input is a terminal",
                 );
-                return ExitCode::from(EXIT_USAGE);
+                return ExitCode::from(Exit::Usage);
             }
             sign::run(cli.sign)
         }
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
-        Err(e) => match e.downcast_ref::<Reported>() {
-            Some(Reported(code)) => ExitCode::from(*code),
+    let exit = match result {
+        Ok(exit) => exit,
+        Err(e) if is_broken_pipe(&e) => Exit::Ok,
+        Err(e) => match e.chain().find_map(|c| c.downcast_ref::<Failed>()) {
+            Some(failed) => {
+                if let Some(error) = &failed.error {
+                    report(error);
+                }
+                failed.exit
+            }
             None => {
                 report(&e);
-                ExitCode::from(EXIT_USAGE)
+                Exit::Usage
             }
         },
-    }
+    };
+    ExitCode::from(exit)
 }
 
 /// For `--help` and `--version`: exit 2 with one error line when standard output is
 /// closed (`>&-`), as every command whose product is its output does.
 fn output_lost() -> Option<ExitCode> {
-    common::stdout_was_closed().then(|| {
-        common::stderr_line(
+    terminal::stdout_was_closed().then(|| {
+        terminal::stderr_line(
             "cfsign: error: standard output is closed (>&-), so the output would be lost; redirect it to a file, or to /dev/null to discard it",
         );
-        ExitCode::from(EXIT_USAGE)
+        ExitCode::from(Exit::Usage)
     })
 }
-
-impl std::fmt::Display for Reported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "already reported (exit {})", self.0)
-    }
-}
-
-impl std::error::Error for Reported {}
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ use cfsign::SigningKey;
 use cfsign::pkcs11::{Pkcs11Key, Pkcs11Uri};
 use zeroize::Zeroizing;
 
-use super::common::{KeyArgs, env_value, key_from_stdin};
+use super::key_options::{KeyArgs, env_value, key_from_stdin};
 
 /// Opens the token key a `pkcs11:` URI names.
 pub fn signing_key(uri: &str, args: &KeyArgs) -> Result<Arc<dyn SigningKey>> {

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::EXIT_OK;
-use super::common::KeyArgs;
+use super::Exit;
+use super::key_options::KeyArgs;
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -53,7 +53,7 @@ pub enum PubkeyFormat {
 }
 
 /// Prints the public key as PEM SubjectPublicKeyInfo.
-pub fn run(args: PubkeyArgs) -> Result<u8> {
+pub fn run(args: PubkeyArgs) -> Result<Exit> {
     let key_args = KeyArgs {
         key_pair_id: None,
         private_key: args.private_key,
@@ -69,5 +69,5 @@ pub fn run(args: PubkeyArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

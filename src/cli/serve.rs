@@ -23,7 +23,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeFile;
 use tower_service::Service;
 
-use super::EXIT_OK;
+use super::Exit;
 use super::verify::{KeyArgs, trusted_keys};
 
 /// The address `cfsign serve` listens on by default.
@@ -144,7 +144,7 @@ enum Content {
 }
 
 /// Runs `cfsign serve` until Ctrl-C or SIGTERM.
-pub fn run(args: ServeArgs) -> Result<u8> {
+pub fn run(args: ServeArgs) -> Result<Exit> {
     let listen: SocketAddr = args.listen.trim().parse().with_context(|| {
         format!(
             "--listen {:?} is not ADDR:PORT, for example {DEFAULT_LISTEN} or 127.0.0.1:0",
@@ -173,7 +173,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         .build()
         .context("cannot start the server's runtime")?;
     runtime.block_on(serve(listen, content, gate, cors))?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 fn content(args: &ServeArgs) -> Result<Content> {
@@ -253,7 +253,7 @@ async fn serve(
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("the listening address")?;
     if !addr.ip().is_loopback() {
-        super::common::warn(&format!(
+        super::terminal::warn(&format!(
             "listening on {addr}, which is not a loopback address: other machines can reach it"
         ))?;
     }
@@ -327,7 +327,7 @@ async fn access_log(req: Request, next: Next) -> Response {
         (None, None) => ("-", "-".to_string()),
     };
     // Not eprintln!: a closed stderr must not panic the request.
-    super::common::stderr_line(&format!(
+    super::terminal::stderr_line(&format!(
         "{method} {path} {} {code} {reason}",
         response.status().as_u16()
     ));

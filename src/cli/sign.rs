@@ -1,11 +1,8 @@
 //! `cfsign [sign] URL...`: signed URLs, from arguments or standard input.
 
-use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::mem::Discriminant;
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -14,8 +11,12 @@ use cfsign::url::Warning;
 use cfsign::{RawPolicy, SignedUrl, Signer, UrlOptions};
 use clap::Args;
 
-use super::common::{self, Format, KeyArgs, PolicyArgs, TimeArgs};
-use super::{EXIT_INPUT, EXIT_OK, Reported, secrets};
+use super::key_options::{self, KeyArgs};
+use super::pipeline::{self, Sink};
+use super::policy_options::{self, PolicyArgs};
+use super::terminal::{self, Format, FormatArgs};
+use super::time_options::{self, TimeArgs};
+use super::{Exit, secrets};
 
 /// Arguments of the signing command.
 #[derive(Debug, Args)]
@@ -68,15 +69,8 @@ pub struct SignArgs {
     #[arg(long, value_name = "TYPE", help_heading = "S3 response headers")]
     pub content_type: Option<String>,
 
-    /// Output format.
-    #[arg(
-        long,
-        value_enum,
-        ignore_case = true,
-        default_value = "text",
-        help_heading = "Output"
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
 
     /// Output line N answers input line N: a blank or failed input line gives an empty
     /// line (text) or an object without "url" (json), so `paste` pairs every answer with
@@ -97,7 +91,7 @@ pub struct SignArgs {
     #[arg(
         long,
         value_name = "N",
-        value_parser = parse_jobs,
+        value_parser = pipeline::parse_jobs,
         help_heading = "Output"
     )]
     pub jobs: Option<u16>,
@@ -119,25 +113,25 @@ impl Plan {
 }
 
 /// Runs the signing command and returns the exit status.
-pub fn run(mut args: SignArgs) -> Result<u8> {
-    common::set_strict(args.strict);
+pub fn run(mut args: SignArgs) -> Result<Exit> {
+    terminal::set_strict(args.strict);
     args.urls.append(&mut args.url);
     let from_stdin = args.urls.is_empty() || args.urls == ["-"];
     if !from_stdin && args.urls.iter().any(|u| u == "-") {
         bail!("`-` (read URLs from standard input) cannot be combined with URL arguments");
     }
-    if from_stdin && common::key_from_stdin(&args.key) {
+    if from_stdin && key_options::key_from_stdin(&args.key) {
         bail!("--private-key - reads the key from standard input, so give the URLs as arguments");
     }
     if args.policy.mode == cfsign::PolicyMode::Canned && args.policy_file.is_some() {
         bail!("--policy canned cannot be used with --policy-file, which is a custom policy");
     }
-    let now = common::now(&args.time)?;
+    let now = time_options::now(&args.time)?;
     let plan = match &args.policy_file {
-        Some(path) => Plan::Raw(common::policy_file(path, now)?),
+        Some(path) => Plan::Raw(policy_options::policy_file(path, now)?),
         None => {
-            let condition = common::condition(&args.time, &args.policy, now)?;
-            common::check_policy_options(
+            let condition = policy_options::condition(&args.time, &args.policy, now)?;
+            policy_options::check_policy_options(
                 args.policy_resource.as_deref(),
                 &condition,
                 args.policy.mode,
@@ -150,16 +144,16 @@ pub fn run(mut args: SignArgs) -> Result<u8> {
         }
     };
     let overrides = response_overrides(&args)?;
-    let signer = common::signer(&args.key)?;
+    let signer = key_options::signer(&args.key)?;
     let job = Job {
         plan: &plan,
         signer: &signer,
         overrides: &overrides,
-        format: args.format,
+        format: args.output.format,
         aligned: args.aligned,
         strict: args.strict,
     };
-    let mut out = BufWriter::with_capacity(64 * 1024, common::stdout());
+    let mut out = BufWriter::with_capacity(64 * 1024, terminal::stdout());
     let mut reporter = Reporter::new();
     let failures = if from_stdin {
         let stdin = io::stdin();
@@ -167,17 +161,13 @@ pub fn run(mut args: SignArgs) -> Result<u8> {
         let jobs = if interactive {
             1
         } else {
-            worker_count(args.jobs, super::key_source::default_jobs(&signer))
+            pipeline::worker_count(args.jobs, super::key_source::default_jobs(&signer))
         };
         let input = io::BufReader::with_capacity(
             64 * 1024,
             secrets::NoKeyText::new(stdin, "URLs, one per line"),
         );
-        if interactive || jobs == 1 {
-            sequential(&job, input, &mut out, &mut reporter)?
-        } else {
-            parallel(&job, input, jobs, &mut out, &mut reporter)?
-        }
+        pipeline::run(&job, input, jobs, &mut out, &mut reporter)?
     } else {
         let mut failures = 0usize;
         let mut buf = Vec::new();
@@ -200,13 +190,14 @@ pub fn run(mut args: SignArgs) -> Result<u8> {
         && per_url
         && io::stderr().is_terminal()
     {
-        common::stderr_line(&note);
+        terminal::stderr_line(&note);
     }
     out.flush()?;
     if failures > 0 {
-        return Err(Reported(EXIT_INPUT).into());
+        // Each failed line was reported where it stood in the input.
+        return Ok(Exit::Input);
     }
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// `--download-as` and `--content-type`, checked once before any URL.
@@ -258,7 +249,7 @@ impl Failure {
         let texts: Vec<String> = warnings.iter().map(super::hints::warning).collect();
         Failure {
             message: format!("--strict: {}", texts.join("; ")),
-            hint: Some(common::STRICT_HINT.into()),
+            hint: Some(terminal::STRICT_HINT.into()),
             kind: "strict_warning",
         }
     }
@@ -356,11 +347,16 @@ impl Job<'_> {
         }
         notes.push((at, Note::Failed(line, failure)));
     }
+}
+
+impl pipeline::Work for Job<'_> {
+    type Note = Note;
+    const MAX_LINE: usize = LINE_LIMIT;
 
     /// Signs one raw input line (numbered `n`); blank lines are skipped (under
     /// `--aligned` they get an empty line, or in JSON an object with `"skipped"`).
     /// Returns whether the line failed.
-    fn sign_line(
+    fn line(
         &self,
         n: usize,
         line: &[u8],
@@ -472,13 +468,50 @@ impl Reporter {
             } else {
                 ("URLs", "have")
             };
-            common::print_warning(&format!(
+            terminal::print_warning(&format!(
                 "{} more {urls} {have} the same kind of warning as {first} (each kind is shown once)",
                 w.repeats
             ));
         }
     }
 
+    /// Reports one note on stderr.
+    fn report(&mut self, note: Note) {
+        let where_ = |n: Option<usize>| n.map(|n| format!("line {n}: ")).unwrap_or_default();
+        match note {
+            Note::Warning(n, warning) => {
+                let kind = std::mem::discriminant(&warning);
+                match self.warnings.iter_mut().find(|w| w.kind == kind) {
+                    Some(shown) => shown.repeats += 1,
+                    None => {
+                        terminal::print_warning(&format!(
+                            "{}{}",
+                            where_(n),
+                            super::hints::warning(&warning)
+                        ));
+                        self.warnings.push(ShownWarning {
+                            kind,
+                            first_line: n,
+                            repeats: 0,
+                        });
+                    }
+                }
+            }
+            Note::Failed(n, f) => {
+                terminal::stderr_line(&format!(
+                    "cfsign: error: {}{}",
+                    where_(n),
+                    terminal::one_line(&f.message)
+                ));
+                if let Some(h) = f.hint {
+                    terminal::stderr_line(&format!("hint: {}", terminal::one_line(&h)));
+                }
+            }
+        }
+    }
+}
+
+impl pipeline::Sink<Note> for Reporter {
     /// Writes `chunk` to `out` with the notes about it to stderr, each note where it
     /// belongs: a note made when `chunk` held N bytes comes after those N bytes, and `out`
     /// is flushed before it, so with `2>&1` messages stand in input order. Drains `notes`.
@@ -499,39 +532,8 @@ impl Reporter {
         out.write_all(&chunk[written..])
     }
 
-    /// Reports one note on stderr.
-    fn report(&mut self, note: Note) {
-        let where_ = |n: Option<usize>| n.map(|n| format!("line {n}: ")).unwrap_or_default();
-        match note {
-            Note::Warning(n, warning) => {
-                let kind = std::mem::discriminant(&warning);
-                match self.warnings.iter_mut().find(|w| w.kind == kind) {
-                    Some(shown) => shown.repeats += 1,
-                    None => {
-                        common::print_warning(&format!(
-                            "{}{}",
-                            where_(n),
-                            super::hints::warning(&warning)
-                        ));
-                        self.warnings.push(ShownWarning {
-                            kind,
-                            first_line: n,
-                            repeats: 0,
-                        });
-                    }
-                }
-            }
-            Note::Failed(n, f) => {
-                common::stderr_line(&format!(
-                    "cfsign: error: {}{}",
-                    where_(n),
-                    common::one_line(&f.message)
-                ));
-                if let Some(h) = f.hint {
-                    common::stderr_line(&format!("hint: {}", common::one_line(&h)));
-                }
-            }
-        }
+    fn progress(&mut self, lines: usize) {
+        self.progress.update(lines);
     }
 }
 
@@ -589,440 +591,13 @@ impl Progress {
     }
 }
 
-/// Signs stdin line by line on this thread; for terminals (each line answered at once)
-/// and `--jobs 1`. Output is flushed whenever the input has nothing more buffered, so a
-/// slow producer (a terminal, `tail -f`) gets each answer at once and a fast one pays one
-/// write per buffer. Returns the number of failed lines.
-fn sequential(
-    job: &Job,
-    mut input: io::BufReader<impl io::Read>,
-    out: &mut impl Write,
-    reporter: &mut Reporter,
-) -> Result<usize> {
-    let mut line = Vec::new();
-    let mut buf = Vec::new();
-    let mut notes = Vec::new();
-    let mut n = 0usize;
-    let mut failures = 0usize;
-    loop {
-        line.clear();
-        if read_line_limited(&mut input, &mut line)? == 0 {
-            break;
-        }
-        n += 1;
-        buf.clear();
-        if job.sign_line(n, &line, &mut buf, &mut notes) {
-            failures += 1;
-        }
-        reporter.emit(&mut notes, &buf, out)?;
-        if input.buffer().is_empty() {
-            out.flush()?;
-        }
-        reporter.progress.update(n);
-    }
-    Ok(failures)
-}
-
 /// The longest input line kept: twice CloudFront's URL quota. A longer line is refused
 /// whole without being held in memory.
 const LINE_LIMIT: usize = 2 * cfsign::url::MAX_URL_LEN;
 
-/// Like `read_until(b'\n')`, but appends at most `LINE_LIMIT + 1` bytes of the line to
-/// `buf` (enough to tell it is too long) and skips the rest. Returns the bytes consumed,
-/// 0 at the end of the input.
-fn read_line_limited(input: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<usize> {
-    let start = buf.len();
-    let mut consumed = 0;
-    loop {
-        let available = match input.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(consumed);
-        }
-        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (&available[..=i], true),
-            None => (available, false),
-        };
-        let room = (LINE_LIMIT + 1).saturating_sub(buf.len() - start);
-        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let used = chunk.len();
-        input.consume(used);
-        consumed += used;
-        if done {
-            return Ok(consumed);
-        }
-    }
-}
-
-/// The most worker threads `--jobs` starts: more only costs memory and start-up time.
-const MAX_JOBS: usize = 256;
-
-/// `--jobs N`: a whole number, 1 or more; a larger N than [`MAX_JOBS`] is taken (and
-/// capped, with a warning, by [`worker_count`]).
-fn parse_jobs(text: &str) -> std::result::Result<u16, String> {
-    let wrong = || {
-        format!(
-            "{text:?} is not a number of threads: give 1 or more (at most {MAX_JOBS} threads are started)"
-        )
-    };
-    let digits = text.trim();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(wrong());
-    }
-    match digits.parse::<u64>() {
-        Ok(0) => Err(wrong()),
-        Ok(n) => Ok(u16::try_from(n).unwrap_or(u16::MAX)),
-        // More digits than any count: as many as allowed.
-        Err(_) => Ok(u16::MAX),
-    }
-}
-
-/// The most worker threads started without `--jobs`: signing is CPU-bound, and each thread
-/// reserves address space (its stack, and with glibc a malloc arena of 64 MiB).
-const DEFAULT_MAX_JOBS: usize = 32;
-
-/// The worker threads to start: `--jobs` (at most [`MAX_JOBS`]) or the CPUs (at most
-/// [`DEFAULT_MAX_JOBS`]), fewer when the address-space limit leaves no room for them
-/// (with a warning when `--jobs` asked for more). 1 means: sign on the main thread.
-fn worker_count(requested: Option<u16>, preferred: usize) -> usize {
-    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let wanted = match requested {
-        Some(j) => usize::from(j).min(MAX_JOBS),
-        None => preferred.min(DEFAULT_MAX_JOBS),
-    };
-    if wanted <= 1 {
-        return 1;
-    }
-    let Some(room) = address_space_room() else {
-        warn_capped(requested);
-        return wanted;
-    };
-    let fit = workers_that_fit(room, cpus).min(wanted);
-    if fit == wanted {
-        warn_capped(requested);
-    }
-    if fit < wanted && requested.is_some() {
-        let wanted = requested.map_or(wanted, usize::from);
-        let using = if fit <= 1 {
-            "signing on the main thread".to_string()
-        } else {
-            format!("using {fit}")
-        };
-        // About resources, not about what is signed: --strict leaves it a warning.
-        common::print_warning(&format!(
-            "--jobs {wanted}: the address-space limit (ulimit -v) leaves room for {fit} worker thread{}; {using}",
-            if fit == 1 { "" } else { "s" }
-        ));
-    }
-    fit.max(1)
-}
-
-/// Says that `--jobs` asked for more than [`MAX_JOBS`] threads, which are all it gets.
-fn warn_capped(requested: Option<u16>) {
-    if let Some(j) = requested
-        && usize::from(j) > MAX_JOBS
-    {
-        // About resources, not about what is signed: --strict leaves it a warning.
-        common::print_warning(&format!(
-            "--jobs {j}: cfsign starts at most {MAX_JOBS} worker threads; using {MAX_JOBS}"
-        ));
-    }
-}
-
-/// Address space reserved by each pipeline thread besides its stack: guard page, signal
-/// stack, thread-local storage, with margin.
-const THREAD_OVERHEAD: u64 = 128 * 1024;
-/// The malloc arena glibc reserves for each new thread, up to 8 per CPU (64-bit).
-const ARENA: u64 = if cfg!(target_env = "gnu") {
-    64 * 1024 * 1024
-} else {
-    0
-};
-/// Kept free for the main thread: buffers, the key, batches in flight.
-const MAIN_RESERVE: u64 = 32 * 1024 * 1024;
-
-/// How many workers (besides the reader thread) fit in `room` bytes of address space on a
-/// machine with `cpus` CPUs; 0 when not even the reader thread fits.
-fn workers_that_fit(room: u64, cpus: usize) -> usize {
-    let arenas = 8 * cpus as u64 - 1;
-    let cost = |threads: u64| {
-        threads * (THREAD_STACK as u64 + THREAD_OVERHEAD) + threads.min(arenas) * ARENA
-    };
-    let budget = room.saturating_sub(MAIN_RESERVE);
-    // Thread 1 is the reader; workers are threads 2 and on.
-    (1..=MAX_JOBS as u64 + 1)
-        .take_while(|&threads| cost(threads) <= budget)
-        .last()
-        .map_or(0, |threads| (threads - 1) as usize)
-}
-
-/// Bytes of address space left under the soft `RLIMIT_AS` (`ulimit -v`), or `None` when
-/// there is no limit or it cannot be read (Linux `/proc` only).
-fn address_space_room() -> Option<u64> {
-    let limit = proc_number("/proc/self/limits", "Max address space")?;
-    let used_kib = proc_number("/proc/self/status", "VmSize:")?;
-    Some(limit.saturating_sub(used_kib * 1024))
-}
-
-/// The number that follows `label` on its line of the `/proc` file `path` (`None` when
-/// the file, the line or the number is missing, as for `unlimited`).
-fn proc_number(path: &str, label: &str) -> Option<u64> {
-    std::fs::read_to_string(path)
-        .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix(label))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// Stack of each pipeline thread: signing needs little (big numbers live on the heap), and
-/// a small reservation lets `--jobs` start many threads under a tight memory limit.
-const THREAD_STACK: usize = 512 * 1024;
-
-/// Lines per unit of work: small enough to keep both cores busy to the last URL, large
-/// enough that channel traffic costs nothing next to a signature.
-const BATCH_LINES: usize = 64;
-/// Bytes per unit of work, for inputs with very long lines.
-const BATCH_BYTES: usize = 64 * 1024;
-/// Units of work read ahead per worker thread: bounds memory whatever the input size.
-const IN_FLIGHT_PER_JOB: usize = 4;
-
-/// Consecutive input lines: `data` holds them back to back, `ends` where each ends.
-struct Batch {
-    seq: usize,
-    first_line: usize,
-    data: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-/// A signed batch: its output bytes and notes, in line order.
-struct Signed {
-    seq: usize,
-    lines: usize,
-    out: Vec<u8>,
-    notes: Vec<(usize, Note)>,
-    failures: usize,
-}
-
-/// Signs stdin on `jobs` worker threads: a reader thread cuts the input into batches, the
-/// workers sign them, and this thread writes them back in input order. At most
-/// `jobs * IN_FLIGHT_PER_JOB` batches exist at once, so memory stays flat. Output and
-/// messages are byte for byte those of [`sequential`]. Returns the number of failed lines.
-fn parallel(
-    job: &Job,
-    input: io::BufReader<impl io::Read + Send>,
-    jobs: usize,
-    out: &mut impl Write,
-    reporter: &mut Reporter,
-) -> Result<usize> {
-    std::thread::scope(|s| {
-        // A token per batch in flight: the reader takes one before sending a batch, the
-        // writer gives it back once the batch is written.
-        let (token_tx, token_rx) = mpsc::sync_channel::<()>(jobs * IN_FLIGHT_PER_JOB);
-        let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(jobs);
-        let batch_rx = Arc::new(Mutex::new(batch_rx));
-        let (signed_tx, signed_rx) = mpsc::channel::<Signed>();
-        let reader = std::thread::Builder::new()
-            .stack_size(THREAD_STACK)
-            .spawn_scoped(s, move || read_batches(input, &token_tx, &batch_tx))
-            .map_err(|e| {
-                anyhow::anyhow!("cannot start a thread to read standard input ({e}); try --jobs 1")
-            })?;
-        // Where the system refuses threads (a pids or memory limit), sign with the workers
-        // that started, or on this thread when none did.
-        let mut workers = 0;
-        for _ in 0..jobs {
-            let batch_rx = Arc::clone(&batch_rx);
-            let signed_tx = signed_tx.clone();
-            let started = std::thread::Builder::new()
-                .stack_size(THREAD_STACK)
-                .spawn_scoped(s, move || sign_batches(job, &batch_rx, &signed_tx));
-            if started.is_err() {
-                break;
-            }
-            workers += 1;
-        }
-        drop(signed_tx);
-        if workers == 0 {
-            // Both receivers go before the join, so a reader blocked on a full channel
-            // wakes up after a write error.
-            let written = sign_inline(job, &batch_rx, token_rx, out, reporter);
-            drop(batch_rx);
-            let read = reader
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            let failures = written?;
-            read?;
-            return Ok(failures);
-        }
-        drop(batch_rx);
-        let written = write_in_order(signed_rx, token_rx, out, reporter);
-        // The reader stops once the channels it feeds are gone (here, on a write error).
-        let read = reader
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        let failures = written?;
-        read?;
-        Ok(failures)
-    })
-}
-
-/// Cuts the input into batches of up to [`BATCH_LINES`] lines. A batch also ends when the
-/// input has nothing more buffered, so lines from a slow producer are signed (and, by
-/// [`write_in_order`], written) without waiting for a full batch.
-fn read_batches(
-    mut input: io::BufReader<impl io::Read>,
-    tokens: &SyncSender<()>,
-    batches: &SyncSender<Batch>,
-) -> io::Result<()> {
-    let mut next_line = 1;
-    for seq in 0.. {
-        let mut batch = Batch {
-            seq,
-            first_line: next_line,
-            data: Vec::with_capacity(BATCH_LINES * 128),
-            ends: Vec::with_capacity(BATCH_LINES),
-        };
-        let mut eof = false;
-        while batch.ends.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
-            if read_line_limited(&mut input, &mut batch.data)? == 0 {
-                eof = true;
-                break;
-            }
-            batch.ends.push(batch.data.len());
-            if input.buffer().is_empty() {
-                break;
-            }
-        }
-        next_line += batch.ends.len();
-        if !batch.ends.is_empty() && (tokens.send(()).is_err() || batches.send(batch).is_err()) {
-            return Ok(());
-        }
-        if eof {
-            break;
-        }
-    }
-    Ok(())
-}
-
-fn sign_batches(job: &Job, batches: &Mutex<Receiver<Batch>>, signed: &mpsc::Sender<Signed>) {
-    loop {
-        let next = match batches.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok(batch) = next else { return };
-        if signed.send(sign_batch(job, &batch)).is_err() {
-            return;
-        }
-    }
-}
-
-/// Signs every line of one batch.
-fn sign_batch(job: &Job, batch: &Batch) -> Signed {
-    let mut done = Signed {
-        seq: batch.seq,
-        lines: batch.ends.len(),
-        out: Vec::with_capacity(batch.ends.len() * 512),
-        notes: Vec::new(),
-        failures: 0,
-    };
-    let mut start = 0;
-    for (i, &end) in batch.ends.iter().enumerate() {
-        if job.sign_line(
-            batch.first_line + i,
-            &batch.data[start..end],
-            &mut done.out,
-            &mut done.notes,
-        ) {
-            done.failures += 1;
-        }
-        start = end;
-    }
-    done
-}
-
-/// Signs and writes the batches on this thread, for when no worker thread could start.
-fn sign_inline(
-    job: &Job,
-    batches: &Mutex<Receiver<Batch>>,
-    tokens: Receiver<()>,
-    out: &mut impl Write,
-    reporter: &mut Reporter,
-) -> Result<usize> {
-    let rx = batches
-        .lock()
-        .map_err(|_| anyhow::anyhow!("the input reader failed"))?;
-    let (mut failures, mut lines) = (0, 0);
-    for batch in rx.iter() {
-        let mut done = sign_batch(job, &batch);
-        reporter.emit(&mut done.notes, &done.out, out)?;
-        out.flush()?;
-        failures += done.failures;
-        lines += done.lines;
-        reporter.progress.update(lines);
-        let _ = tokens.try_recv();
-    }
-    Ok(failures)
-}
-
-fn write_in_order(
-    signed: Receiver<Signed>,
-    tokens: Receiver<()>,
-    out: &mut impl Write,
-    reporter: &mut Reporter,
-) -> Result<usize> {
-    let mut pending = BTreeMap::new();
-    let mut next = 0;
-    let mut lines = 0;
-    let mut failures = 0;
-    loop {
-        // Flush before waiting: the reader has cut its batch because the input paused, or
-        // the workers are behind; either way what is written should reach the reader now.
-        let batch = match signed.try_recv() {
-            Ok(batch) => batch,
-            Err(mpsc::TryRecvError::Empty) => {
-                out.flush()?;
-                match signed.recv() {
-                    Ok(batch) => batch,
-                    Err(_) => break,
-                }
-            }
-            Err(mpsc::TryRecvError::Disconnected) => break,
-        };
-        pending.insert(batch.seq, batch);
-        while let Some(mut batch) = pending.remove(&next) {
-            reporter.emit(&mut batch.notes, &batch.out, out)?;
-            failures += batch.failures;
-            lines += batch.lines;
-            reporter.progress.update(lines);
-            next += 1;
-            let _ = tokens.try_recv();
-        }
-    }
-    Ok(failures)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn signer() -> Signer {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/keys/ec_p256_sec1.pem"
-        );
-        // p256 (RFC 6979): the two pipelines' outputs are compared byte for byte.
-        let key = cfsign::PrivateKey::from_pem_file(std::path::Path::new(path), None)
-            .and_then(|k| k.with_backend(cfsign::Backend::RustCrypto))
-            .unwrap();
-        Signer::new(key, cfsign::KeyPairId::new("K2JCJMDEHXQW5F").unwrap())
-    }
 
     /// Regression: every distinct warning text was kept for the whole run, so memory grew
     /// with the input when each line carried a warning; the reporter keeps one entry per
@@ -1047,68 +622,5 @@ mod tests {
             (Some(1), 9_999)
         );
         assert_eq!(reporter.warnings[1].repeats, 0);
-    }
-
-    /// Regression: `--jobs 256` under `ulimit -v` started every thread and aborted; the
-    /// budget counts each thread's stack and glibc's 64 MiB malloc arenas.
-    #[test]
-    fn jobs_under_a_memory_limit_aborted() {
-        let mib = 1024 * 1024;
-        assert_eq!(workers_that_fit(0, 2), 0);
-        assert_eq!(workers_that_fit(MAIN_RESERVE, 2), 0);
-        if ARENA > 0 {
-            // ulimit -v 400000 leaves about 380 MiB: the reader and 4 workers, 2 CPUs.
-            assert_eq!(workers_that_fit(380 * mib, 2), 4);
-            // Past 8 arenas per CPU, threads cost only their stacks.
-            assert_eq!(workers_that_fit(64 * 1024 * mib, 2), MAX_JOBS);
-        }
-    }
-
-    /// Regression: when the system refused every worker thread (a pids or memory limit),
-    /// `--jobs` panicked with a backtrace; the pipeline now signs on the calling thread,
-    /// with the same output as the sequential loop.
-    #[test]
-    fn no_worker_thread_signs_inline_with_sequential_output() {
-        let signer = signer();
-        let plan = Plan::Conditions(UrlOptions::expires(1_767_290_400));
-        let job = Job {
-            plan: &plan,
-            signer: &signer,
-            overrides: &ResponseOverrides::new(),
-            format: Format::Text,
-            aligned: false,
-            strict: false,
-        };
-        let input: String = (0..150)
-            .map(|i| format!("https://d1.net/{i}.jpg\n"))
-            .collect();
-        let mut expected = Vec::new();
-        let seq = sequential(
-            &job,
-            io::BufReader::new(input.as_bytes()),
-            &mut expected,
-            &mut Reporter::new(),
-        )
-        .unwrap();
-        let (token_tx, token_rx) = mpsc::sync_channel::<()>(4);
-        let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(1);
-        let reader = std::thread::spawn(move || {
-            read_batches(io::BufReader::new(input.as_bytes()), &token_tx, &batch_tx)
-        });
-        let mut got = Vec::new();
-        let failures = sign_inline(
-            &job,
-            &Mutex::new(batch_rx),
-            token_rx,
-            &mut got,
-            &mut Reporter::new(),
-        )
-        .unwrap();
-        reader.join().unwrap().unwrap();
-        assert_eq!((failures, seq), (0, 0));
-        assert_eq!(
-            String::from_utf8(got).unwrap(),
-            String::from_utf8(expected).unwrap()
-        );
     }
 }

@@ -1,7 +1,7 @@
 //! `cfsign verify`: would CloudFront serve this signed URL (or cookie set), and if not, why.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -10,10 +10,11 @@ use cfsign::verify::{self, RequestContext, TrustedKeys, Verdict, Verification};
 use cfsign::{KeyPairId, PublicKey};
 use clap::Args;
 
-use super::common::Format;
+use super::Exit;
 use super::hints;
 use super::output::{json_terminal_safe, sanitize, verification_json};
-use super::{EXIT_INPUT, EXIT_OK};
+use super::signed_input::{self, CookieArgs};
+use super::terminal::{Format, FormatArgs};
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -60,35 +61,11 @@ pub struct VerifyArgs {
     )]
     pub at: Option<String>,
 
-    /// Verify signed cookies from a Cookie header ("Cookie: a=b; c=d"); needs --url.
-    #[arg(
-        long,
-        value_name = "HEADER",
-        conflicts_with = "cookies_file",
-        requires = "url",
-        help_heading = "Cookies"
-    )]
-    pub cookie_header: Option<String>,
+    #[command(flatten)]
+    pub cookies: CookieArgs,
 
-    /// Verify signed cookies from a file (`-`: standard input, read to its end): Set-Cookie
-    /// lines, a Cookie header, JSON with a "cookies" object, or a Netscape cookie jar;
-    /// needs --url.
-    #[arg(long, value_name = "PATH", requires = "url", help_heading = "Cookies")]
-    pub cookies_file: Option<PathBuf>,
-
-    /// The URL the cookies are sent with.
-    #[arg(long, value_name = "URL", help_heading = "Cookies")]
-    pub url: Option<String>,
-
-    /// Output format: text, or one JSON object (schema_version 1).
-    #[arg(
-        long,
-        value_enum,
-        ignore_case = true,
-        default_value = "text",
-        help_heading = "Output"
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
 }
 
 /// The trusted key group: `--public-key` (+ `--key-pair-id`), `--key ID=PATH` repeated,
@@ -192,7 +169,7 @@ pub fn trusted_keys(args: &KeyArgs) -> Result<TrustedKeys> {
 }
 
 fn context(args: &VerifyArgs) -> Result<RequestContext> {
-    let at = super::common::time_or_clock(args.at.as_deref(), "--at")?;
+    let at = super::time_options::time_or_clock(args.at.as_deref(), "--at")?;
     let client_ip = args
         .client_ip
         .as_deref()
@@ -207,146 +184,19 @@ fn context(args: &VerifyArgs) -> Result<RequestContext> {
     Ok(RequestContext { at, client_ip })
 }
 
-/// Reads the cookie text from --cookie-header or --cookies-file, if given.
-pub fn cookie_text(header: Option<&String>, file: Option<&PathBuf>) -> Result<Option<String>> {
-    if let Some(h) = header {
-        return Ok(Some(h.clone()));
-    }
-    let Some(path) = file else {
-        return Ok(None);
-    };
-    let bytes = if path == Path::new("-") {
-        cfsign::key::read_small(
-            super::secrets::NoKeyText::new(std::io::stdin(), "cookies"),
-            "cookies file",
-            "standard input",
-        )?
-    } else {
-        cfsign::key::read_small_file(path, "cookies file")?
-    };
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("--cookies-file {}: is not UTF-8 text", path.display()))?;
-    if cfsign::key::looks_like_key_material(&text) {
-        // A cookie parse error would quote the key's lines.
-        anyhow::bail!(
-            "--cookies-file {} holds PEM key text (not shown), not cookies",
-            path.display()
-        );
-    }
-    Ok(Some(text))
-}
-
-/// Whether `input` has the form `http(s)://host...` (scheme in any case).
-pub(super) fn is_http_url(input: &str) -> bool {
-    let lower = input.trim().to_ascii_lowercase();
-    ["https://", "http://"].iter().any(|p| {
-        lower
-            .strip_prefix(p)
-            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
-    })
-}
-
-/// Refuses input that is not an http(s) URL at all (`hello`): a usage mistake, not a
-/// request CloudFront would see.
-fn require_http_url(what: &str, input: &str) -> Result<()> {
-    if !is_http_url(input) {
-        bail!(
-            "{what} {} is not an http(s) URL; give the URL as the viewer requests it, starting with https:// or http://",
-            quoted_unless_key(input)
-        );
-    }
-    Ok(())
-}
-
-/// `input` quoted and sanitised for a message, or `(not shown: it looks like key
-/// material)` when it may be a line of a private key (never echoed).
-pub(super) fn quoted_unless_key(input: &str) -> String {
-    if cfsign::key::looks_like_key_material(input) {
-        "(not shown: it looks like key material)".into()
-    } else {
-        format!("\"{}\"", sanitize(input))
-    }
-}
-
-/// `-` as SIGNED_URL: the first non-blank line of standard input (`pbpaste | cfsign
-/// verify - ...`); likewise with no SIGNED_URL (and no `--url` for cookies) when standard
-/// input is not a terminal, as `cfsign sign` reads its URLs (`echo "$URL" | cfsign
-/// verify ...`); anything else is returned as it is. An empty standard input without `-`
-/// gives no URL (reported as a missing SIGNED_URL).
-pub fn url_from_stdin(
-    arg: Option<String>,
-    cookies_url: Option<&String>,
-    cookies_file: Option<&PathBuf>,
-) -> Result<Option<String>> {
-    let stdin_for_cookies = cookies_file.is_some_and(|p| p == Path::new("-"));
-    let implicit = arg.is_none()
-        && cookies_url.is_none()
-        && !stdin_for_cookies
-        && !std::io::stdin().is_terminal();
-    if arg.as_deref() != Some("-") && !implicit {
-        return Ok(arg);
-    }
-    if stdin_for_cookies {
-        bail!("SIGNED_URL - and --cookies-file - cannot both read standard input");
-    }
-    let input = std::io::BufReader::new(super::secrets::NoKeyText::new(
-        std::io::stdin(),
-        "a signed URL",
-    ));
-    match first_line(input)? {
-        Some(url) => Ok(Some(url)),
-        None if implicit => Ok(None),
-        None => bail!("SIGNED_URL -: standard input holds no URL"),
-    }
-}
-
-/// The first non-blank line of `input` (trimmed, without a byte-order mark), read line by
-/// line: the answer comes as soon as that line arrives, whatever follows it or however
-/// long the writer keeps the input open; `None` when the input ends first. At most
-/// [`cfsign::key::MAX_FILE_LEN`] bytes are read looking for it.
-fn first_line(mut input: impl BufRead) -> Result<Option<String>> {
-    let mut budget = cfsign::key::MAX_FILE_LEN;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = std::io::Read::take(&mut input, budget)
-            .read_until(b'\n', &mut line)
-            .context("cannot read the signed URL from standard input")?;
-        if n == 0 {
-            if budget == 0 {
-                bail!(
-                    "SIGNED_URL -: no URL in the first {} KiB of standard input",
-                    cfsign::key::MAX_FILE_LEN / 1024
-                );
-            }
-            return Ok(None);
-        }
-        budget -= n as u64;
-        let text = String::from_utf8_lossy(&line);
-        let url = text.trim().trim_start_matches('\u{feff}').trim();
-        if !url.is_empty() {
-            return Ok(Some(url.to_string()));
-        }
-    }
-}
-
 /// Runs `cfsign verify` and returns the exit status.
-pub fn run(mut args: VerifyArgs) -> Result<u8> {
-    args.signed_url = url_from_stdin(
-        args.signed_url.take(),
-        args.url.as_ref(),
-        args.cookies_file.as_ref(),
-    )?;
+pub fn run(mut args: VerifyArgs) -> Result<Exit> {
+    args.signed_url = signed_input::url_from_stdin(args.signed_url.take(), &args.cookies)?;
     if let Some(url) = &args.signed_url {
-        require_http_url("SIGNED_URL", url)?;
+        signed_input::require_http_url("SIGNED_URL", url)?;
     }
-    if let Some(url) = &args.url {
-        require_http_url("--url", url)?;
+    if let Some(url) = &args.cookies.url {
+        signed_input::require_http_url("--url", url)?;
     }
     let ctx = context(&args)?;
     let keys = trusted_keys(&args.key_group)?;
-    let cookies = cookie_text(args.cookie_header.as_ref(), args.cookies_file.as_ref())?;
-    let result = match (&cookies, &args.signed_url, &args.url) {
+    let cookies = signed_input::cookie_text(&args.cookies)?;
+    let result = match (&cookies, &args.signed_url, &args.cookies.url) {
         (Some(text), None, Some(url)) => {
             let entries = cfsign::cookies::parse_cookie_entries(text).context("the cookies")?;
             if entries.is_empty() {
@@ -366,9 +216,13 @@ pub fn run(mut args: VerifyArgs) -> Result<u8> {
         }
     };
     // The verdict decides the exit status, even when the report cannot be written.
-    let code = if result.serves() { EXIT_OK } else { EXIT_INPUT };
-    let mut out = super::common::stdout();
-    let written = match args.format {
+    let code = if result.serves() {
+        Exit::Ok
+    } else {
+        Exit::Input
+    };
+    let mut out = super::terminal::stdout();
+    let written = match args.output.format {
         Format::Json => writeln!(
             out,
             "{}",
