@@ -8,68 +8,31 @@
 
 mod common;
 
-use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+use common::moto::MotoServer;
 use common::{
     EXPIRES, IMAGE_URL, NOW, assert_refused, key, key_arg, openssl_verifies, param,
     rebuilt_canned_policy, signature_of, stderr, stdout,
 };
 
-/// A `moto_server` process on a free loopback port with the fixtures created; stopped
-/// (by its PID) when dropped.
+/// The shared `moto_server` (tests/common/moto.rs) with the fixtures created.
 struct Moto {
-    child: Child,
-    endpoint: String,
-    dir: tempfile::TempDir,
+    server: MotoServer,
     fixtures: serde_json::Value,
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)).expect("bind");
-    listener.local_addr().expect("addr").port()
 }
 
 impl Moto {
     fn start() -> Moto {
-        let port = free_port();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let log = std::fs::File::create(dir.path().join("moto.log")).expect("log file");
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("moto_server runs (.ci/run installs it: pip install 'moto[server]')");
         let mut moto = Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-            dir,
+            server: MotoServer::start(),
             fixtures: serde_json::Value::Null,
         };
-        let addr = SocketAddrV4::new(Ipv4Addr::LOCALHOST, port);
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while TcpStream::connect_timeout(&addr.into(), Duration::from_secs(1)).is_err() {
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!(
-                    "moto_server exited at start ({status}); log: {}",
-                    moto.log()
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not listen on {addr} within 120 s; log: {}",
-                moto.log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
         let out = moto
             .env(&mut Command::new("python3"))
             .arg(common::repo("tests/support/moto_fixtures.py"))
-            .arg(moto.dir.path())
+            .arg(moto.server.dir())
             .arg(key("rsa2048_pkcs1.pem"))
             .arg(key("ec_p256_sec1.pem"))
             .output()
@@ -83,10 +46,6 @@ impl Moto {
         moto
     }
 
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("moto.log")).unwrap_or_default()
-    }
-
     /// The AWS environment of the tests: this server, dummy credentials, no profile
     /// files, no instance metadata (only loopback is ever contacted).
     fn env<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
@@ -98,9 +57,9 @@ impl Moto {
     }
 
     fn vars(&self) -> Vec<(&'static str, String)> {
-        let none = self.dir.path().join("no-such-file").display().to_string();
+        let none = self.server.dir().join("no-such-file").display().to_string();
         vec![
-            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ENDPOINT_URL", self.server.endpoint()),
             ("AWS_ACCESS_KEY_ID", "testing".into()),
             ("AWS_SECRET_ACCESS_KEY", "testing".into()),
             ("AWS_REGION", "us-east-1".into()),
@@ -124,18 +83,11 @@ impl Moto {
 
     /// The public key KMS `GetPublicKey` gave for an alias (`cf-rsa`), as a PEM file.
     fn public_key(&self, alias: &str) -> PathBuf {
-        self.dir.path().join(format!("{alias}.pub.pem"))
+        self.server.dir().join(format!("{alias}.pub.pem"))
     }
 
     fn key_id(&self, alias: &str) -> String {
         self.fixtures[alias].as_str().expect("key id").to_string()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

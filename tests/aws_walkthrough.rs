@@ -8,53 +8,26 @@
 
 mod common;
 
-use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddrV4, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use common::moto::MotoServer;
 use common::{bin, repo};
 
-/// A moto_server on a free loopback port, stopped (by its PID) when dropped.
+/// The shared `moto_server` (tests/common/moto.rs), set to deploy distributions at once.
 struct Moto {
-    child: Child,
-    port: u16,
-    _log_dir: tempfile::TempDir,
+    server: MotoServer,
 }
 
 impl Moto {
     fn start() -> Moto {
-        let port = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let log_dir = tempfile::tempdir().unwrap();
-        let log = std::fs::File::create(log_dir.path().join("moto.log")).unwrap();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("moto_server runs (.ci/run installs it: pip install 'moto[server]')");
-        let mut moto = Moto {
-            child,
-            port,
-            _log_dir: log_dir,
+        let moto = Moto {
+            server: MotoServer::start(),
         };
-        // Bounded: 60 s at most for the server to listen.
-        for _ in 0..600 {
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto_server exited at start ({status}): {}", moto.log());
-            }
-            let addr = SocketAddrV4::new(Ipv4Addr::LOCALHOST, port).into();
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                moto.deploy_at_once();
-                return moto;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("moto_server did not listen on port {port}: {}", moto.log());
+        moto.deploy_at_once();
+        moto
     }
 
     /// Makes new distributions `Deployed` at the first read, so that `aws cloudfront
@@ -63,8 +36,9 @@ impl Moto {
     fn deploy_at_once(&self) {
         use std::io::{Read, Write};
         let body = r#"{"model_name": "cloudfront::distribution", "transition": {"progression": "immediate"}}"#;
-        let mut conn = TcpStream::connect(SocketAddrV4::new(Ipv4Addr::LOCALHOST, self.port))
-            .expect("connect to moto_server");
+        let mut conn =
+            TcpStream::connect(SocketAddrV4::new(Ipv4Addr::LOCALHOST, self.server.port()))
+                .expect("connect to moto_server");
         conn.set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();
         write!(
@@ -81,10 +55,6 @@ impl Moto {
         );
     }
 
-    fn log(&self) -> String {
-        std::fs::read_to_string(self._log_dir.path().join("moto.log")).unwrap_or_default()
-    }
-
     /// `bash -euo pipefail -c script` in `dir`, with this build's cfsign first on PATH and
     /// the AWS CLI pointed at this server with throw-away credentials.
     fn bash(&self, dir: &Path, script: &str) -> Output {
@@ -98,10 +68,7 @@ impl Moto {
             .current_dir(dir)
             .stdin(Stdio::null())
             .env("PATH", path)
-            .env(
-                "AWS_ENDPOINT_URL",
-                format!("http://127.0.0.1:{}", self.port),
-            )
+            .env("AWS_ENDPOINT_URL", self.server.endpoint())
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
@@ -118,13 +85,6 @@ impl Moto {
             cmd.env_remove(var);
         }
         cmd.output().expect("bash runs")
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -177,7 +137,7 @@ printf '%s\n' "$KEY_ID" "$KEY_GROUP_ID" "$OAC_ID" "$DOMAIN" "$DIST_ARN" "$URL" >
     assert!(
         out.status.success(),
         "the walkthrough failed:\nstdout:\n{stdout}\nstderr:\n{stderr}\nmoto:\n{}",
-        moto.log()
+        moto.server.log()
     );
     // The last step's offline check answered OK for the URL signed with the new key.
     assert!(

@@ -3,8 +3,6 @@
 
 mod common;
 
-use assert_cmd::Command;
-
 const KEY: &str = "tests/data/keys/rsa2048_pkcs1.pem";
 const EC_KEY: &str = "tests/data/keys/ec_p256_pkcs8.pem";
 /// 2026-01-01T18:00:00Z, the expiry of the `rsa-canned-plain-https` vector.
@@ -69,8 +67,7 @@ fn input() -> (Vec<u8>, usize) {
 }
 
 fn run(key: &str, jobs: &str, format: &str, stdin: &[u8]) -> (Vec<u8>, String, i32) {
-    let out = Command::cargo_bin("cfsign")
-        .expect("binary")
+    let out = common::cfsign()
         .args([
             "--private-key",
             key,
@@ -85,9 +82,6 @@ fn run(key: &str, jobs: &str, format: &str, stdin: &[u8]) -> (Vec<u8>, String, i
             "--jobs",
             jobs,
         ])
-        .env_remove("CFSIGN_PRIVATE_KEY")
-        .env_remove("CFSIGN_PRIVATE_KEY_FILE")
-        .env_remove("CFSIGN_KEY_PAIR_ID")
         .write_stdin(stdin)
         .output()
         .expect("runs");
@@ -250,7 +244,7 @@ fn many_jobs_under_a_memory_limit_still_sign_everything() {
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(script)
-            .env("CFSIGN", assert_cmd::cargo::cargo_bin("cfsign"))
+            .env("CFSIGN", common::bin())
             .env("KEY", EC_KEY)
             .env("JOBS", jobs)
             .env("IN", &input)

@@ -3,7 +3,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 const NOW: &str = "1767280000"; // 2026-01-01T15:06:40Z
@@ -21,8 +20,7 @@ fn case(id: &str) -> Value {
 }
 
 fn inspect(args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("cfsign")
-        .expect("binary")
+    let out = common::cfsign()
         .arg("inspect")
         .args(args)
         .args(["--now", NOW])
@@ -155,8 +153,7 @@ fn untrusted_text_is_escaped_in_text_and_json() {
 
 #[test]
 fn usage_error_exits_2() {
-    let out = Command::cargo_bin("cfsign")
-        .expect("binary")
+    let out = common::cfsign()
         .args(["inspect", "--cookie-header", "a=b"])
         .output()
         .expect("run");
@@ -167,8 +164,7 @@ fn usage_error_exits_2() {
 
 /// Runs `cfsign inspect ARGS...` and returns (exit code, stdout, stderr).
 fn inspect_all(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("cfsign")
-        .expect("binary")
+    let out = common::cfsign()
         .arg("inspect")
         .args(args)
         .output()

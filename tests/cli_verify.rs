@@ -34,8 +34,9 @@ fn signed_url(id: &str) -> String {
         .to_string()
 }
 
+/// `cfsign` from the shared harness (no `CFSIGN_*` variables, test keys protected).
 fn cfsign() -> Command {
-    Command::cargo_bin("cfsign").expect("binary")
+    common::cfsign()
 }
 
 /// Runs `cfsign verify URL --public-key RSA_PUB --key-pair-id ID --at AT extra...` and

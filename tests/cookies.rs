@@ -9,7 +9,6 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
 use cfsign::cookies::{self, parse_cookie_header};
 use cfsign::{
     Condition, CookieAttributes, CookieOptions, Error, HashAlgorithm, KeyPairId, PolicyMode,
@@ -82,14 +81,7 @@ fn cli_args(case: &Value) -> Vec<String> {
 }
 
 fn cfsign(args: &[String]) -> std::process::Output {
-    Command::cargo_bin("cfsign")
-        .unwrap()
-        .args(args)
-        .env_remove("CFSIGN_PRIVATE_KEY")
-        .env_remove("CFSIGN_PRIVATE_KEY_FILE")
-        .env_remove("CFSIGN_KEY_PAIR_ID")
-        .output()
-        .unwrap()
+    common::cfsign().args(args).output().unwrap()
 }
 
 fn with(args: &[String], extra: &[&str]) -> Vec<String> {

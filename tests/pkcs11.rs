@@ -8,90 +8,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
 
 use cfsign::pkcs11::{Pkcs11Key, Pkcs11Uri, RsaMechanism};
 use cfsign::{HashAlgorithm, KeyPairId, PrivateKey, Signer, SigningKey, UrlOptions};
+use common::softhsm::{MODULE, PIN, TOKEN, Token};
 use common::{
     EXPIRES, IMAGE_URL, NOW, assert_refused, key, key_arg, openssl_verifies, rebuilt_canned_policy,
     signature_of, stderr, stdout,
 };
-
-/// Debian's SoftHSM 2 module.
-const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
-const PIN: &str = "1234";
-const TOKEN: &str = "cfsign-test";
-
-/// A SoftHSM token in a temporary directory holding `cf-rsa` (id 01) and `cf-ec` (id 02).
-struct Token {
-    dir: tempfile::TempDir,
-}
-
-impl Token {
-    fn new() -> Token {
-        assert!(
-            Path::new(MODULE).exists(),
-            "{MODULE} is missing: .ci/run installs softhsm2"
-        );
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("tokens")).expect("token dir");
-        std::fs::write(
-            dir.path().join("softhsm2.conf"),
-            format!(
-                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-                dir.path().join("tokens").display()
-            ),
-        )
-        .expect("conf");
-        let token = Token { dir };
-        token.util(&[
-            "--init-token",
-            "--free",
-            "--label",
-            TOKEN,
-            "--pin",
-            PIN,
-            "--so-pin",
-            "5678",
-        ]);
-        for (file, label, id) in [
-            ("rsa2048_pkcs8.pem", "cf-rsa", "01"),
-            ("ec_p256_pkcs8.pem", "cf-ec", "02"),
-        ] {
-            let path = key(file).display().to_string();
-            token.util(&[
-                "--import", &path, "--token", TOKEN, "--label", label, "--id", id, "--pin", PIN,
-            ]);
-        }
-        token
-    }
-
-    fn conf(&self) -> PathBuf {
-        self.dir.path().join("softhsm2.conf")
-    }
-
-    fn util(&self, args: &[&str]) {
-        let out = Command::new("softhsm2-util")
-            .env("SOFTHSM2_CONF", self.conf())
-            .args(args)
-            .output()
-            .expect("softhsm2-util runs (.ci/run installs softhsm2)");
-        assert!(
-            out.status.success(),
-            "softhsm2-util {args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn cfsign(&self) -> assert_cmd::Command {
-        let mut cmd = common::cfsign();
-        cmd.env("SOFTHSM2_CONF", self.conf());
-        cmd
-    }
-}
 
 fn uri(object: &str) -> String {
     format!("pkcs11:token={TOKEN};object={object}?module-path={MODULE}")

@@ -4,6 +4,9 @@
 //! Each test file compiles this module on its own and uses a part of it.
 #![allow(dead_code)]
 
+pub mod moto;
+pub mod softhsm;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -72,9 +75,16 @@ pub fn key_arg(name: &str) -> String {
     key(name).display().to_string()
 }
 
-/// The path of the built `cfsign` binary.
+/// The path of the built `cfsign` binary. Cargo builds it only with the `cli` feature,
+/// which every test that runs it requires (`required-features` in Cargo.toml), so the
+/// library's tests still build without it.
 pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_cfsign")
+    match option_env!("CARGO_BIN_EXE_cfsign") {
+        Some(path) => path,
+        None => {
+            panic!("no cfsign binary: a test that runs it needs `required-features = [\"cli\"]`")
+        }
+    }
 }
 
 /// `cfsign` with none of the `CFSIGN_*` variables set and an empty standard input.
