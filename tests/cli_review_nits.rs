@@ -49,6 +49,45 @@ fn jobs_above_256_were_capped_silently() {
     }
 }
 
+/// Second review: `--jobs 100000` warned `--jobs 65535: ...`, a count the user never gave
+/// (the option was read into 16 bits).
+#[test]
+fn jobs_warning_named_a_count_the_user_did_not_give() {
+    let (code, out, err) = run(cfsign_rsa()
+        .args(["--jobs", "100000"])
+        .write_stdin(format!("{IMAGE_URL}\n")));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 1);
+    assert_eq!(
+        err,
+        "cfsign: warning: --jobs 100000: cfsign starts at most 256 worker threads; using 256\n"
+    );
+}
+
+/// Second review: `--days 18446744073709551615` was called "not a whole number of days";
+/// it is one, too large for any expiry.
+#[test]
+fn days_beyond_64_bits_was_called_not_a_whole_number() {
+    let mut cmd = cfsign();
+    cmd.args([
+        "--private-key",
+        &key_arg("rsa2048_pkcs1.pem"),
+        "--key-pair-id",
+        KPID,
+        "--now",
+        NOW,
+        "--days",
+        "18446744073709551615",
+        IMAGE_URL,
+    ]);
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.starts_with("cfsign: error: --days 18446744073709551615 is too large: the expiry would be after 9999-12-31T23:59:59Z"),
+        "{err}"
+    );
+}
+
 /// Review nit 9: an expiry from `--days` or `--expires-in` past year 9999 was reported as
 /// `time "8640000001796381311" is after 9999-12-31T23:59:59Z`, naming no option.
 #[test]

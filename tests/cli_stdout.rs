@@ -262,3 +262,22 @@ fn closed_stdout_pipe_lost_the_refuse_exit_status_of_verify() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr, "verify=1\n");
 }
+
+// Broke (second review): `cfsign pubkey ... > /dev/full` said "No space left on device
+// (os error 28)" without naming standard output, unlike every other command.
+#[cfg(target_os = "linux")]
+#[test]
+fn pubkey_full_stdout_did_not_name_standard_output() {
+    for format in ["pem", "config"] {
+        let out = run_redirected(
+            &["pubkey", "--private-key", "KEY", "--format", format],
+            "> /dev/full",
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "cfsign: error: standard output: No space left on device\n",
+            "{format}"
+        );
+        assert_eq!(out.status.code(), Some(2), "{format}");
+    }
+}

@@ -143,7 +143,7 @@ pub const MAX_JOBS: usize = 256;
 
 /// `--jobs N`: a whole number, 1 or more; a larger N than [`MAX_JOBS`] is taken (and
 /// capped, with a warning, by [`worker_count`]).
-pub fn parse_jobs(text: &str) -> std::result::Result<u16, String> {
+pub fn parse_jobs(text: &str) -> std::result::Result<u32, String> {
     let wrong = || {
         format!(
             "{text:?} is not a number of threads: give 1 or more (at most {MAX_JOBS} threads are started)"
@@ -155,9 +155,9 @@ pub fn parse_jobs(text: &str) -> std::result::Result<u16, String> {
     }
     match digits.parse::<u64>() {
         Ok(0) => Err(wrong()),
-        Ok(n) => Ok(u16::try_from(n).unwrap_or(u16::MAX)),
+        Ok(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX)),
         // More digits than any count: as many as allowed.
-        Err(_) => Ok(u16::MAX),
+        Err(_) => Ok(u32::MAX),
     }
 }
 
@@ -168,10 +168,10 @@ const DEFAULT_MAX_JOBS: usize = 32;
 /// The worker threads to start: `--jobs` (at most [`MAX_JOBS`]) or `preferred` (at most
 /// [`DEFAULT_MAX_JOBS`]), fewer when the address-space limit leaves no room for them
 /// (with a warning when `--jobs` asked for more). 1 means: work on the main thread.
-pub fn worker_count(requested: Option<u16>, preferred: usize) -> usize {
+pub fn worker_count(requested: Option<u32>, preferred: usize) -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let wanted = match requested {
-        Some(j) => usize::from(j).min(MAX_JOBS),
+        Some(j) => jobs_usize(j).min(MAX_JOBS),
         None => preferred.min(DEFAULT_MAX_JOBS),
     };
     if wanted <= 1 {
@@ -186,7 +186,7 @@ pub fn worker_count(requested: Option<u16>, preferred: usize) -> usize {
         warn_capped(requested);
     }
     if fit < wanted && requested.is_some() {
-        let wanted = requested.map_or(wanted, usize::from);
+        let wanted = requested.map_or(wanted, jobs_usize);
         let using = if fit <= 1 {
             "signing on the main thread".to_string()
         } else {
@@ -201,10 +201,16 @@ pub fn worker_count(requested: Option<u16>, preferred: usize) -> usize {
     fit.max(1)
 }
 
+/// A `--jobs` count as `usize` (saturating; every count that fits is far above
+/// [`MAX_JOBS`]).
+fn jobs_usize(j: u32) -> usize {
+    usize::try_from(j).unwrap_or(usize::MAX)
+}
+
 /// Says that `--jobs` asked for more than [`MAX_JOBS`] threads, which are all it gets.
-fn warn_capped(requested: Option<u16>) {
+fn warn_capped(requested: Option<u32>) {
     if let Some(j) = requested
-        && usize::from(j) > MAX_JOBS
+        && jobs_usize(j) > MAX_JOBS
     {
         // About resources, not about what is signed: --strict leaves it a warning.
         terminal::print_warning(&format!(

@@ -66,7 +66,7 @@ pub fn run(args: PubkeyArgs) -> Result<Exit> {
         PubkeyFormat::Pem => pem,
         PubkeyFormat::Config => super::keygen::public_key_config(&pem, cfsign::time::now()),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::terminal::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(Exit::Ok)

@@ -94,7 +94,7 @@ pub struct SignArgs {
         value_parser = pipeline::parse_jobs,
         help_heading = "Output"
     )]
-    pub jobs: Option<u16>,
+    pub jobs: Option<u32>,
 }
 
 /// How each URL is signed.

@@ -98,10 +98,14 @@ pub fn time_or_clock(value: Option<&str>, option: &str) -> Result<i64> {
 /// day), and checks it is later than now.
 pub fn expiry(args: &TimeArgs, now: i64) -> Result<i64> {
     let expires = if let Some(d) = &args.days {
-        let days: i64 = d.trim().parse().map_err(|_| {
-            anyhow!(
-                "--days {d:?} is not a whole number of days; use --expires-in for hours or minutes"
-            )
+        let days: i64 = d.trim().parse().map_err(|e: std::num::ParseIntError| {
+            if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                relative_expiry_too_large(&format!("--days {}", d.trim()))
+            } else {
+                anyhow!(
+                    "--days {d:?} is not a whole number of days; use --expires-in for hours or minutes"
+                )
+            }
         })?;
         if days < 1 {
             bail!("--days {days} must be 1 or more: the URL would already be expired");
