@@ -155,6 +155,9 @@ pub enum Error {
         input: String,
         /// What is wrong.
         problem: String,
+        /// The same range in canonical CIDR form, when the value is one written loosely
+        /// (`10.0.0.0/08` is `10.0.0.0/8`); the hint offers it.
+        canonical: Option<String>,
     },
     /// A policy document could not be used: invalid JSON, wrong names, missing
     /// `DateLessThan`, several statements [\[R3\]](crate::rules#r3).
@@ -385,8 +388,8 @@ impl Error {
             Error::EmptyWindow { .. } => {
                 "move the start earlier or the expiry later: they must be at least two seconds apart".into()
             }
-            Error::IpAddress { input, .. } => {
-                match crate::policy::SourceIp::canonical_form(input).filter(|c| c != input) {
+            Error::IpAddress { canonical, .. } => {
+                match canonical {
                     Some(c) => format!("write it in canonical CIDR form: {c}"),
                     None => "give one IPv4 address (192.0.2.10) or CIDR range (192.0.2.0/24)"
                         .into(),
@@ -399,7 +402,7 @@ impl Error {
                 "give a PEM key file: a private key to sign (BEGIN PRIVATE KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY), a public key to verify (BEGIN PUBLIC KEY or RSA PUBLIC KEY)".into()
             }
             Error::KeyUnsupported { .. } => {
-                "CloudFront accepts RSA 2048 and ECDSA P-256 keys; create one with `cfsign keygen` or openssl".into()
+                "CloudFront accepts RSA 2048 and ECDSA P-256 keys; create one, for example with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`".into()
             }
             Error::KeyEncryption { fix, .. } => format!("re-encrypt the key once with {fix}"),
             Error::Passphrase { .. } => {

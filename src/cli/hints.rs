@@ -37,6 +37,12 @@ pub fn hint(e: &cfsign::Error) -> Option<String> {
         cfsign::Error::Sha1Refused { .. } => Some(
             "use --hash-algorithm sha256, or a cfsign built without the `openssl` feature (the default pure-Rust backend signs SHA-1 everywhere)".into(),
         ),
+        cfsign::Error::KeyUnsupported { .. } => Some(
+            "CloudFront accepts RSA 2048 and ECDSA P-256 keys; create one with `cfsign keygen` or openssl".into(),
+        ),
+        cfsign::Error::Read { reason, .. } if reason.contains("not a regular file") => {
+            Some("give a regular file, or `-` for standard input where the option takes it".into())
+        }
         _ => e.hint(),
     }
 }

@@ -83,7 +83,7 @@ fn not_regular(meta: &std::fs::Metadata) -> Option<String> {
         }
     };
     Some(format!(
-        "it is {kind}, not a regular file; cfsign reads only regular files here (standard input is `-` where an option takes it)"
+        "it is {kind}, not a regular file; only regular files are read (others can block forever)"
     ))
 }
 

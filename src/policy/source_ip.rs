@@ -25,6 +25,7 @@ impl SourceIp {
             return Err(Error::IpAddress {
                 input: format!("{addr}/{prefix}"),
                 problem: "has a prefix over /32".into(),
+                canonical: None,
             });
         }
         Ok(SourceIp { addr, prefix })
@@ -87,8 +88,7 @@ impl SourceIp {
         let (a, p) = s.split_once('/').unwrap_or((s, "32"));
         let p = p.trim_start_matches('0');
         let p = if p.is_empty() { "0" } else { p };
-        format!("{a}/{p}")
-            .parse::<SourceIp>()
+        SourceIp::parse_strict(&format!("{a}/{p}"))
             .ok()
             .map(|ip| ip.to_string())
     }
@@ -101,10 +101,33 @@ impl FromStr for SourceIp {
     /// Guide asks for "standard IPv4 CIDR format (for example, 192.0.2.0/24)"; how
     /// CloudFront reads `" 192.0.2.0/24 "` or `10.0.0.0/08` is undocumented, so such a
     /// policy is not safe to hand out. Callers trim command-line input themselves.
+    ///
+    /// # Errors
+    /// [`Error::IpAddress`], with the canonical spelling when the input is a range
+    /// written loosely (`10.0.0.0/08`: `10.0.0.0/8`).
     fn from_str(input: &str) -> Result<Self> {
+        SourceIp::parse_strict(input).map_err(|e| match e {
+            Error::IpAddress { input, problem, .. } => {
+                let canonical = SourceIp::canonical_form(&input).filter(|c| *c != input);
+                Error::IpAddress {
+                    input,
+                    problem,
+                    canonical,
+                }
+            }
+            other => other,
+        })
+    }
+}
+
+impl SourceIp {
+    /// [`FromStr::from_str`] without the canonical spelling in its errors (which is
+    /// found by parsing again).
+    fn parse_strict(input: &str) -> Result<Self> {
         let err = |problem: &str| Error::IpAddress {
             input: input.into(),
             problem: problem.into(),
+            canonical: None,
         };
         let s = input;
         if s.trim() != s {
