@@ -4,12 +4,12 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, anyhow, bail};
-use cfsign::{CookieAttributes, CookieOptions};
+use cfsign::{CookieAttributes, CookieOptions, KeyPairId};
 use clap::{Args, ValueEnum};
 
 use super::key_options::{self, KeyArgs};
 use super::policy_options::{self, PolicyArgs};
-use super::terminal;
+use super::terminal::{self, Said};
 use super::time_options::{self, TimeArgs};
 use super::{Exit, Failed};
 
@@ -136,14 +136,24 @@ fn max_age(value: &str) -> Result<i64> {
     cfsign::time::parse_duration(v).context("--cookie-max-age")
 }
 
-/// Runs `cfsign cookies` and returns the exit status.
-pub fn run(args: CookiesArgs) -> Result<Exit> {
-    terminal::set_strict(args.strict);
-    let Some(resource) = args.resource.as_deref().or(args.resource_option.as_deref()) else {
+/// What `cfsign cookies` takes from its arguments, checked before the key is loaded.
+struct CookiesConfig {
+    resource: String,
+    options: CookieOptions,
+    key: KeyArgs,
+    key_pair_id: KeyPairId,
+    format: CookieFormat,
+}
+
+/// The one step from the arguments of `cfsign cookies` to its [`CookiesConfig`]. It
+/// prints and reads nothing: its notes and warnings go to `said`, in the order they
+/// arose, for the caller to print ([`terminal::say`]).
+fn config(args: CookiesArgs, said: &mut Vec<Said>) -> Result<CookiesConfig> {
+    let Some(resource) = args.resource.clone().or(args.resource_option.clone()) else {
         bail!("no resource: give RESOURCE or --resource RESOURCE");
     };
     let now = time_options::now(&args.time)?;
-    let condition = policy_options::condition(&args.time, &args.policy, now)?;
+    let condition = policy_options::condition(&args.time, &args.policy, now, said)?;
     let max_age = args.cookie_max_age.as_deref().map(max_age).transpose()?;
     // A cookie jar holds absolute expiry times: Max-Age becomes now + age there.
     let jar_expiry = match (args.format, max_age) {
@@ -154,21 +164,41 @@ pub fn run(args: CookiesArgs) -> Result<Exit> {
         _ => None,
     };
     let attributes = CookieAttributes {
-        domain: args.cookie_domain.clone(),
-        path: args.cookie_path.clone(),
+        domain: args.cookie_domain,
+        path: args.cookie_path,
         secure: !args.no_secure,
         http_only: !args.no_http_only,
         max_age,
         expires: jar_expiry,
     };
     attributes.validate()?;
-    let signer = key_options::signer(&args.key)?;
-    let request = CookieOptions {
-        condition,
-        mode: args.policy.mode,
-        attributes,
-    };
-    let cookies = match signer.sign_cookies(resource, &request) {
+    let key_pair_id = key_options::key_pair_id(&args.key, said)?;
+    Ok(CookiesConfig {
+        resource,
+        options: CookieOptions {
+            condition,
+            mode: args.policy.mode,
+            attributes,
+        },
+        key: args.key,
+        key_pair_id,
+        format: args.format,
+    })
+}
+
+/// Runs `cfsign cookies` and returns the exit status.
+pub fn run(args: CookiesArgs) -> Result<Exit> {
+    terminal::set_strict(args.strict);
+    let mut said = Vec::new();
+    let config = config(args, &mut said);
+    // What the step had to say comes first, as it arose; under --strict a warning stops.
+    terminal::say(said)?;
+    let config = config?;
+    let mut said = Vec::new();
+    let signer = key_options::signer(&config.key, config.key_pair_id, &mut said);
+    terminal::say(said)?;
+    let signer = signer?;
+    let cookies = match signer.sign_cookies(&config.resource, &config.options) {
         Ok(c) => c,
         // A --cookie-domain that does not fit the resource is an option error (exit 2),
         // as one that is malformed or a public suffix is.
@@ -181,7 +211,7 @@ pub fn run(args: CookiesArgs) -> Result<Exit> {
     for w in &cookies.warnings {
         terminal::warn(&super::hints::warning(w))?;
     }
-    let text = match args.format {
+    let text = match config.format {
         CookieFormat::SetCookie => cookies.to_set_cookie_headers(),
         CookieFormat::Header => format!("{}\n", cookies.to_cookie_header()),
         CookieFormat::Json => format!("{}\n", super::output::signed_cookies_json(&cookies)),

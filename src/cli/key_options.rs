@@ -10,7 +10,7 @@ use cfsign::{HashAlgorithm, KeyPairId, PrivateKey, Signer};
 use clap::Args;
 use zeroize::Zeroizing;
 
-use super::terminal::{stderr_line, warn};
+use super::terminal::{Said, stderr_line};
 use super::{Exit, Failed};
 
 /// Key and key pair ID options.
@@ -60,8 +60,9 @@ pub fn key_from_stdin(args: &KeyArgs) -> bool {
     args.private_key.as_deref() == Some(std::path::Path::new("-"))
 }
 
-/// Loads the key and key pair ID and builds the signer.
-pub fn signer(args: &KeyArgs) -> Result<Signer> {
+/// The key pair ID from `--key-pair-id` or CFSIGN_KEY_PAIR_ID, checked. Reads no key
+/// and prints nothing: a warning or note on the ID goes to `said`.
+pub fn key_pair_id(args: &KeyArgs, said: &mut Vec<Said>) -> Result<KeyPairId> {
     let id = args
         .key_pair_id
         .clone()
@@ -71,22 +72,29 @@ pub fn signer(args: &KeyArgs) -> Result<Signer> {
         })?;
     let id = KeyPairId::new(&id).context("--key-pair-id")?;
     if id.looks_like_access_key() {
-        warn(&format!(
+        said.push(Said::Warning(format!(
             "key pair ID {id} looks like an IAM access key ID; CloudFront wants the ID of the public key in your key group"
-        ))?;
+        )));
     } else if id.as_str().bytes().any(|b| b.is_ascii_lowercase()) {
-        stderr_line(&format!(
-            "cfsign: note: key pair ID {id} has lower-case letters; CloudFront's key IDs are upper case ({}), and the ID is sent as written",
+        said.push(Said::Note(format!(
+            "key pair ID {id} has lower-case letters; CloudFront's key IDs are upper case ({}), and the ID is sent as written",
             id.as_str().to_ascii_uppercase()
-        ));
+        )));
     }
-    let key = super::key_source::signing_key(args)?;
+    Ok(id)
+}
+
+/// Loads the key the options name (it may prompt for a passphrase or PIN) and builds the
+/// signer for `id`. A warning on the key file goes to `said`.
+pub fn signer(args: &KeyArgs, id: KeyPairId, said: &mut Vec<Said>) -> Result<Signer> {
+    let key = super::key_source::signing_key(args, said)?;
     super::key_source::apply_hash(Signer::with_signing_key(key, id), args.hash_algorithm)
 }
 
 /// Loads the PEM private key the options name (a file, standard input,
-/// CFSIGN_PRIVATE_KEY, or a secret in Secrets Manager or SSM).
-pub fn private_key(args: &KeyArgs) -> Result<PrivateKey> {
+/// CFSIGN_PRIVATE_KEY, or a secret in Secrets Manager or SSM). A warning on the key
+/// file's permissions goes to `said`.
+pub fn private_key(args: &KeyArgs, said: &mut Vec<Said>) -> Result<PrivateKey> {
     let (text, source) = key_text(args)?;
     let passphrase = if PrivateKey::pem_is_encrypted(&text) {
         passphrase(args, &source)?
@@ -101,7 +109,7 @@ pub fn private_key(args: &KeyArgs) -> Result<PrivateKey> {
         .filter(|_| !key_from_stdin(args) && super::key_source::remote_source(args).is_none())
         .map(key_path)
     {
-        warn_if_others_can_read(&path)?;
+        warn_if_others_can_read(&path, said);
     }
     Ok(key)
 }
@@ -212,28 +220,27 @@ pub fn prompt_passphrase(prompt: &str) -> Result<Zeroizing<String>> {
     }
 }
 
-/// Warns, as ssh does, when a private key file can be read or changed by other users
-/// (any group or other permission bit).
+/// Warns (on `said`), as ssh does, when a private key file can be read or changed by
+/// other users (any group or other permission bit).
 /// Under `--strict` this is an error, like every warning.
-fn warn_if_others_can_read(path: &std::path::Path) -> Result<()> {
+fn warn_if_others_can_read(path: &std::path::Path, said: &mut Vec<Said>) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let Ok(meta) = std::fs::metadata(path) else {
-            return Ok(());
+            return;
         };
         let mode = meta.permissions().mode() & 0o777;
         if meta.is_file() && mode & 0o077 != 0 {
-            warn(&format!(
+            said.push(Said::Warning(format!(
                 "private key {} is accessible by other users (mode {mode:04o}); protect it with `chmod 600 {}`",
                 path.display(),
                 path.display()
-            ))?;
+            )));
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    let _ = (path, said);
 }
 
 /// A passphrase as every source gives it (file, `-`, environment, prompt): without a
@@ -302,4 +309,45 @@ fn passphrase(args: &KeyArgs, source: &str) -> Result<Option<Zeroizing<String>>>
             .map(|p| Some(clean_passphrase(&p)));
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loading a key file that other users can read returns the warning in `said`
+    /// (printed by the command, an error under `--strict`) and still gives the signer.
+    #[cfg(unix)]
+    #[test]
+    fn signer_returns_the_warning_on_a_key_others_can_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.pem");
+        let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/keys/private_key.pem");
+        std::fs::copy(demo, &path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let args = KeyArgs {
+            key_pair_id: Some("KDEMOEXAMPLE01".into()),
+            private_key: Some(path.clone()),
+            passphrase_file: None,
+            hash_algorithm: None,
+        };
+        let mut said = Vec::new();
+        let id = key_pair_id(&args, &mut said).unwrap();
+        assert_eq!(said, []);
+        let built = signer(&args, id, &mut said).unwrap();
+        assert_eq!(built.key_pair_id().as_str(), "KDEMOEXAMPLE01");
+        let shown = path.display();
+        assert_eq!(
+            said,
+            [Said::Warning(format!(
+                "private key {shown} is accessible by other users (mode 0644); protect it with `chmod 600 {shown}`"
+            ))]
+        );
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let mut said = Vec::new();
+        signer(&args, KeyPairId::new("KDEMOEXAMPLE01").unwrap(), &mut said).unwrap();
+        assert_eq!(said, []);
+    }
 }

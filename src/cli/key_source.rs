@@ -10,6 +10,7 @@ use cfsign::{HashAlgorithm, Signer, SigningKey};
 use zeroize::Zeroizing;
 
 use super::key_options::{self, KeyArgs, env_value};
+use super::terminal::Said;
 
 /// The remote source named by `--private-key` or `CFSIGN_PRIVATE_KEY_FILE`, if any.
 pub fn remote_source(args: &KeyArgs) -> Option<RemoteSource> {
@@ -29,11 +30,12 @@ fn needs_feature(source: &RemoteSource) -> anyhow::Error {
 }
 
 /// The signing key the options name: a KMS key or a token key, or a PEM key (from a
-/// file, standard input, CFSIGN_PRIVATE_KEY, Secrets Manager or SSM).
-pub fn signing_key(args: &KeyArgs) -> Result<Arc<dyn SigningKey>> {
+/// file, standard input, CFSIGN_PRIVATE_KEY, Secrets Manager or SSM). A warning on a key
+/// file goes to `said`.
+pub fn signing_key(args: &KeyArgs, said: &mut Vec<Said>) -> Result<Arc<dyn SigningKey>> {
     match remote_source(args) {
         Some(source) if source.signs_remotely() => remote_signing_key(&source, args),
-        _ => Ok(Arc::new(key_options::private_key(args)?)),
+        _ => Ok(Arc::new(key_options::private_key(args, said)?)),
     }
 }
 

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use cfsign::{Condition, PolicyMode, RawPolicy, SourceIp};
 use clap::Args;
 
-use super::terminal::warn;
+use super::terminal::Said;
 use super::time_options::{
     TimeArgs, check_not_expired, expiry, name_time_options, note_local_time,
 };
@@ -30,15 +30,21 @@ fn parse_mode(s: &str) -> std::result::Result<PolicyMode, String> {
     s.parse()
 }
 
-/// Builds the policy condition from the time and policy options.
-pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condition> {
-    let date_less_than = expiry(time, now)?;
+/// Builds the policy condition from the time and policy options. Prints nothing: notes
+/// and warnings go to `said`, in order.
+pub fn condition(
+    time: &TimeArgs,
+    policy: &PolicyArgs,
+    now: i64,
+    said: &mut Vec<Said>,
+) -> Result<Condition> {
+    let date_less_than = expiry(time, now, said)?;
     let date_greater_than = time
         .date_greater_than
         .as_deref()
         .map(|w| {
             let t = cfsign::time::parse_time(w).context("--date-greater-than")?;
-            note_local_time("--date-greater-than", w, t);
+            note_local_time("--date-greater-than", w, t, said);
             Ok::<_, anyhow::Error>(t)
         })
         .transpose()?;
@@ -50,24 +56,24 @@ pub fn condition(time: &TimeArgs, policy: &PolicyArgs, now: i64) -> Result<Condi
     if let Some(ip) = ip_address
         && ip.prefix() == 0
     {
-        warn(&format!(
+        said.push(Said::Warning(format!(
             "--ip-address {ip} matches every IPv4 address: the condition restricts nothing; give the viewers' range (for example 203.0.113.0/24) or leave --ip-address out"
-        ))?;
+        )));
     } else if let Some(ip) = ip_address
         && ip.is_non_public()
     {
-        warn(&format!(
+        said.push(Said::Warning(format!(
             "--ip-address {ip} is a loopback or private range; CloudFront sees the viewer's public address, so requests will be refused"
-        ))?;
+        )));
     }
     if let Some(ip) = ip_address
         && ip.has_host_bits()
         && ip.prefix() != 0
     {
-        warn(&format!(
+        said.push(Said::Warning(format!(
             "--ip-address {ip} has bits set past the /{} prefix: it is signed as written and covers the whole range; write the range's first address to make that plain",
             ip.prefix()
-        ))?;
+        )));
     }
     let condition = Condition {
         date_less_than,

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use cfsign::response::ResponseOverrides;
 use cfsign::url::Warning;
-use cfsign::{RawPolicy, SignedUrl, Signer, UrlOptions};
+use cfsign::{KeyPairId, RawPolicy, SignedUrl, Signer, UrlOptions};
 use clap::Args;
 
 use super::key_options::{self, KeyArgs};
 use super::pipeline::{self, Sink};
 use super::policy_options::{self, PolicyArgs};
-use super::terminal::{self, Format, FormatArgs};
+use super::terminal::{self, Format, FormatArgs, Said};
 use super::time_options::{self, TimeArgs};
 use super::{Exit, secrets};
 
@@ -112,9 +112,25 @@ impl Plan {
     }
 }
 
-/// Runs the signing command and returns the exit status.
-pub fn run(mut args: SignArgs) -> Result<Exit> {
-    terminal::set_strict(args.strict);
+/// What the signing command takes from its arguments, checked before the key is loaded
+/// or any URL read.
+struct SignConfig {
+    /// The URL arguments; empty: read URLs from standard input.
+    urls: Vec<String>,
+    plan: Plan,
+    overrides: ResponseOverrides,
+    key: KeyArgs,
+    key_pair_id: KeyPairId,
+    format: Format,
+    aligned: bool,
+    strict: bool,
+    jobs: Option<u32>,
+}
+
+/// The one step from the signing command's arguments to its [`SignConfig`]. It prints
+/// nothing and reads nothing but a `--policy-file`: its notes and warnings go to `said`,
+/// in the order they arose, for the caller to print ([`terminal::say`]).
+fn config(mut args: SignArgs, said: &mut Vec<Said>) -> Result<SignConfig> {
     args.urls.append(&mut args.url);
     let from_stdin = args.urls.is_empty() || args.urls == ["-"];
     if !from_stdin && args.urls.iter().any(|u| u == "-") {
@@ -130,7 +146,7 @@ pub fn run(mut args: SignArgs) -> Result<Exit> {
     let plan = match &args.policy_file {
         Some(path) => Plan::Raw(policy_options::policy_file(path, now)?),
         None => {
-            let condition = policy_options::condition(&args.time, &args.policy, now)?;
+            let condition = policy_options::condition(&args.time, &args.policy, now, said)?;
             policy_options::check_policy_options(
                 args.policy_resource.as_deref(),
                 &condition,
@@ -144,14 +160,41 @@ pub fn run(mut args: SignArgs) -> Result<Exit> {
         }
     };
     let overrides = response_overrides(&args)?;
-    let signer = key_options::signer(&args.key)?;
-    let job = Job {
-        plan: &plan,
-        signer: &signer,
-        overrides: &overrides,
+    let key_pair_id = key_options::key_pair_id(&args.key, said)?;
+    Ok(SignConfig {
+        urls: if from_stdin { Vec::new() } else { args.urls },
+        plan,
+        overrides,
+        key: args.key,
+        key_pair_id,
         format: args.output.format,
         aligned: args.aligned,
         strict: args.strict,
+        jobs: args.jobs,
+    })
+}
+
+/// Runs the signing command and returns the exit status.
+pub fn run(args: SignArgs) -> Result<Exit> {
+    terminal::set_strict(args.strict);
+    let mut said = Vec::new();
+    let config = config(args, &mut said);
+    // What the step had to say comes first, as it arose; under --strict a warning stops.
+    terminal::say(said)?;
+    let config = config?;
+    let mut said = Vec::new();
+    let signer = key_options::signer(&config.key, config.key_pair_id, &mut said);
+    terminal::say(said)?;
+    let signer = signer?;
+    let plan = &config.plan;
+    let from_stdin = config.urls.is_empty();
+    let job = Job {
+        plan,
+        signer: &signer,
+        overrides: &config.overrides,
+        format: config.format,
+        aligned: config.aligned,
+        strict: config.strict,
     };
     let mut out = BufWriter::with_capacity(64 * 1024, terminal::stdout());
     let mut reporter = Reporter::new();
@@ -161,7 +204,7 @@ pub fn run(mut args: SignArgs) -> Result<Exit> {
         let jobs = if interactive {
             1
         } else {
-            pipeline::worker_count(args.jobs, super::key_source::default_jobs(&signer))
+            pipeline::worker_count(config.jobs, super::key_source::default_jobs(&signer))
         };
         let input = io::BufReader::with_capacity(
             64 * 1024,
@@ -172,7 +215,7 @@ pub fn run(mut args: SignArgs) -> Result<Exit> {
         let mut failures = 0usize;
         let mut buf = Vec::new();
         let mut notes = Vec::new();
-        for (i, url) in args.urls.iter().enumerate() {
+        for (i, url) in config.urls.iter().enumerate() {
             buf.clear();
             if !job.sign_one(None, i + 1, url, &mut buf, &mut notes) {
                 failures += 1;
@@ -184,7 +227,7 @@ pub fn run(mut args: SignArgs) -> Result<Exit> {
     reporter.progress.clear();
     reporter.summarize();
     // One policy per URL on the slowest backend: name the faster choices (terminal only).
-    let per_url = matches!(&plan, Plan::Conditions(p) if p.policy_resource.is_none());
+    let per_url = matches!(plan, Plan::Conditions(p) if p.policy_resource.is_none());
     if let Some(note) = super::version::slow_backend_note(&signer, reporter.progress.lines)
         && from_stdin
         && per_url
@@ -598,6 +641,114 @@ const LINE_LIMIT: usize = 2 * cfsign::url::MAX_URL_LEN;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `cfsign ARGS` parsed into the signing command's arguments.
+    fn sign_args(args: &[&str]) -> SignArgs {
+        #[derive(clap::Parser)]
+        struct Line {
+            #[command(flatten)]
+            sign: SignArgs,
+        }
+        let line = std::iter::once("cfsign").chain(args.iter().copied());
+        <Line as clap::Parser>::try_parse_from(line).unwrap().sign
+    }
+
+    const URL: &str = "https://d111111abcdef8.cloudfront.net/a.png";
+
+    /// The config step returns the note on a `--date-less-than` without a UTC offset (in a
+    /// zone that is not UTC) instead of printing it, and prints nothing at all. The zone
+    /// comes from TZ, which a test cannot change in its own process, so the test runs
+    /// itself again with TZ=Asia/Tokyo and reads what that run wrote on stderr.
+    #[test]
+    fn config_step_returns_the_local_time_note_and_prints_nothing() {
+        const NAME: &str =
+            "cli::sign::tests::config_step_returns_the_local_time_note_and_prints_nothing";
+        if std::env::var_os("CFSIGN_TEST_CONFIG_STEP").is_some() {
+            let mut said = Vec::new();
+            let args = sign_args(&[
+                URL,
+                "--now",
+                "2025-12-01T00:00:00Z",
+                "--date-less-than",
+                "2026-01-01T18:00:00",
+                "--key-pair-id",
+                "KDEMOEXAMPLE01",
+            ]);
+            let config = config(args, &mut said).unwrap();
+            assert_eq!(
+                said,
+                [Said::Note(
+                    "--date-less-than \"2026-01-01T18:00:00\" has no UTC offset, so it is read as UTC: 2026-01-01T18:00:00Z is 2026-01-02 03:00:00 +09:00 local time; for 2026-01-01 18:00:00 local time write 2026-01-01T18:00:00+09:00".into()
+                )]
+            );
+            assert_eq!(config.key_pair_id.as_str(), "KDEMOEXAMPLE01");
+            assert_eq!(config.urls, [URL]);
+            assert!(
+                matches!(&config.plan, Plan::Conditions(p) if p.condition.date_less_than == 1_767_290_400)
+            );
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--test-threads=1"])
+            .env("CFSIGN_TEST_CONFIG_STEP", "1")
+            .env("TZ", "Asia/Tokyo")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(stdout.contains("1 passed"), "{stdout}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    }
+
+    /// A warning the config step found comes back in `said` even when a later option
+    /// fails, so the command prints it before the error, as it did when the step printed.
+    #[test]
+    fn config_step_keeps_earlier_warnings_before_its_error() {
+        let mut said = Vec::new();
+        let args = sign_args(&[
+            URL,
+            "--now",
+            "2025-12-01T00:00:00Z",
+            "--ip-address",
+            "10.0.0.0/8",
+            "--key-pair-id",
+            "AKIAIOSFODNN7EXAMPLE",
+            "--content-type",
+            "not a type",
+        ]);
+        let e = config(args, &mut said).err().unwrap();
+        assert_eq!(format!("{e}"), "--content-type");
+        assert_eq!(
+            said,
+            [Said::Warning(
+                "--ip-address 10.0.0.0/8 is a loopback or private range; CloudFront sees the viewer's public address, so requests will be refused".into()
+            )]
+        );
+    }
+
+    /// Every option warning of the step, in the order the options are read: the IP range,
+    /// then the key pair ID.
+    #[test]
+    fn config_step_returns_option_warnings_in_order() {
+        let mut said = Vec::new();
+        let args = sign_args(&[
+            URL,
+            "--now",
+            "2025-12-01T00:00:00Z",
+            "--ip-address",
+            "0.0.0.0/0",
+            "--key-pair-id",
+            "kdemoexample01",
+        ]);
+        config(args, &mut said).unwrap();
+        assert_eq!(
+            said,
+            [
+                Said::Warning("--ip-address 0.0.0.0/0 matches every IPv4 address: the condition restricts nothing; give the viewers' range (for example 203.0.113.0/24) or leave --ip-address out".into()),
+                Said::Note("key pair ID kdemoexample01 has lower-case letters; CloudFront's key IDs are upper case (KDEMOEXAMPLE01), and the ID is sent as written".into()),
+            ]
+        );
+    }
 
     /// Regression: every distinct warning text was kept for the whole run, so memory grew
     /// with the input when each line carried a warning; the reporter keeps one entry per

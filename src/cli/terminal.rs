@@ -139,6 +139,29 @@ pub fn strict() -> bool {
 /// The hint shown when `--strict` turns a warning into an error.
 pub const STRICT_HINT: &str = "--strict makes every warning an error: change the input as the warning says, or leave out --strict to sign it with the warning";
 
+/// A message a config step has for the user. The step prints nothing: the command that
+/// asked for it prints these in order ([`say`]) before it looks at the step's result, so
+/// a later error still follows the earlier messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// `cfsign: note: TEXT`, never an error.
+    Note(String),
+    /// `cfsign: warning: TEXT`; an error under `--strict` (exit 1), as [`warn`] makes it.
+    Warning(String),
+}
+
+/// Prints `said` in order on stderr. Under `--strict` the first warning is reported as
+/// the error instead and stops the command ([`warn`]); what followed it is not printed.
+pub fn say(said: Vec<Said>) -> Result<()> {
+    for s in said {
+        match s {
+            Said::Note(text) => stderr_line(&format!("cfsign: note: {text}")),
+            Said::Warning(text) => warn(&text)?,
+        }
+    }
+    Ok(())
+}
+
 /// Prints a warning line on stderr, whatever `--strict` says (for warnings already
 /// sorted out by the caller).
 pub fn print_warning(msg: &str) {

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 
 use super::CliHint;
-use super::terminal::{one_line, stderr_line};
+use super::terminal::{Said, one_line};
 
 /// Expiry and start-time options.
 #[derive(Debug, Args)]
@@ -46,10 +46,10 @@ pub struct TimeArgs {
     pub now: Option<String>,
 }
 
-/// A note on stderr when `input` (given to `option`, read as `t`) was written without a
+/// A note (pushed on `said`) when `input` (given to `option`, read as `t`) was written without a
 /// UTC offset and the local time zone (`TZ`, else the system's) is not UTC at that time:
 /// the time was read as UTC, which is another wall-clock time here.
-pub fn note_local_time(option: &str, input: &str, t: i64) {
+pub fn note_local_time(option: &str, input: &str, t: i64, said: &mut Vec<Said>) {
     use chrono::{Local, TimeZone};
     if !cfsign::time::is_without_offset(input) {
         return;
@@ -72,12 +72,12 @@ pub fn note_local_time(option: &str, input: &str, t: i64) {
             )
         })
         .unwrap_or_default();
-    stderr_line(&format!(
-        "cfsign: note: {option} {} has no UTC offset, so it is read as UTC: {} is {} local time{instead}",
+    said.push(Said::Note(format!(
+        "{option} {} has no UTC offset, so it is read as UTC: {} is {} local time{instead}",
         one_line(&format!("{input:?}")),
         cfsign::time::format_utc(t),
         local.format("%Y-%m-%d %H:%M:%S %:z"),
-    ));
+    )));
 }
 
 /// Reads the reference time: `--now` or the clock.
@@ -95,8 +95,8 @@ pub fn time_or_clock(value: Option<&str>, option: &str) -> Result<i64> {
 }
 
 /// Resolves the expiry from `--days`, `--expires-in` or `--date-less-than` (default one
-/// day), and checks it is later than now.
-pub fn expiry(args: &TimeArgs, now: i64) -> Result<i64> {
+/// day), and checks it is later than now. A note on a local-looking time goes to `said`.
+pub fn expiry(args: &TimeArgs, now: i64, said: &mut Vec<Said>) -> Result<i64> {
     let expires = if let Some(d) = &args.days {
         let days: i64 = d.trim().parse().map_err(|e: std::num::ParseIntError| {
             if *e.kind() == std::num::IntErrorKind::PosOverflow {
@@ -121,7 +121,7 @@ pub fn expiry(args: &TimeArgs, now: i64) -> Result<i64> {
             .ok_or_else(|| relative_expiry_too_large(&format!("--expires-in {}", one_line(d))))?
     } else if let Some(w) = &args.date_less_than {
         let t = cfsign::time::parse_time(w).context("--date-less-than")?;
-        note_local_time("--date-less-than", w, t);
+        note_local_time("--date-less-than", w, t, said);
         t
     } else {
         now + cfsign::time::DAY
