@@ -189,15 +189,10 @@ fn config(args: CookiesArgs, said: &mut Vec<Said>) -> Result<CookiesConfig> {
 /// Runs `cfsign cookies` and returns the exit status.
 pub fn run(args: CookiesArgs) -> Result<Exit> {
     terminal::set_strict(args.strict);
-    let mut said = Vec::new();
-    let config = config(args, &mut said);
-    // What the step had to say comes first, as it arose; under --strict a warning stops.
-    terminal::say(said)?;
-    let config = config?;
-    let mut said = Vec::new();
-    let signer = key_options::signer(&config.key, config.key_pair_id, &mut said);
-    terminal::say(said)?;
-    let signer = signer?;
+    // What each step had to say comes first; under --strict a warning stops the command.
+    let config = terminal::said_first(|said| config(args, said))?;
+    let signer =
+        terminal::said_first(|said| key_options::signer(&config.key, config.key_pair_id, said))?;
     let cookies = match signer.sign_cookies(&config.resource, &config.options) {
         Ok(c) => c,
         // A --cookie-domain that does not fit the resource is an option error (exit 2),

@@ -60,10 +60,7 @@ pub fn run(args: PubkeyArgs) -> Result<Exit> {
         passphrase_file: args.passphrase_file,
         hash_algorithm: None,
     };
-    let mut said = Vec::new();
-    let key = super::key_source::signing_key(&key_args, &mut said);
-    super::terminal::say(said)?;
-    let key = key?;
+    let key = super::terminal::said_first(|said| super::key_source::signing_key(&key_args, said))?;
     let pem = key.public_key().to_pem()?;
     let text = match args.format {
         PubkeyFormat::Pem => pem,

@@ -177,15 +177,10 @@ fn config(mut args: SignArgs, said: &mut Vec<Said>) -> Result<SignConfig> {
 /// Runs the signing command and returns the exit status.
 pub fn run(args: SignArgs) -> Result<Exit> {
     terminal::set_strict(args.strict);
-    let mut said = Vec::new();
-    let config = config(args, &mut said);
-    // What the step had to say comes first, as it arose; under --strict a warning stops.
-    terminal::say(said)?;
-    let config = config?;
-    let mut said = Vec::new();
-    let signer = key_options::signer(&config.key, config.key_pair_id, &mut said);
-    terminal::say(said)?;
-    let signer = signer?;
+    // What each step had to say comes first; under --strict a warning stops the command.
+    let config = terminal::said_first(|said| config(args, said))?;
+    let signer =
+        terminal::said_first(|said| key_options::signer(&config.key, config.key_pair_id, said))?;
     let plan = &config.plan;
     let from_stdin = config.urls.is_empty();
     let job = Job {
@@ -642,14 +637,17 @@ const LINE_LIMIT: usize = 2 * cfsign::url::MAX_URL_LEN;
 mod tests {
     use super::*;
 
-    /// `cfsign ARGS` parsed into the signing command's arguments.
+    /// `cfsign URL --now 2025-12-01T00:00:00Z ARGS` parsed into the signing command's
+    /// arguments.
     fn sign_args(args: &[&str]) -> SignArgs {
         #[derive(clap::Parser)]
         struct Line {
             #[command(flatten)]
             sign: SignArgs,
         }
-        let line = std::iter::once("cfsign").chain(args.iter().copied());
+        let line = ["cfsign", URL, "--now", "2025-12-01T00:00:00Z"]
+            .into_iter()
+            .chain(args.iter().copied());
         <Line as clap::Parser>::try_parse_from(line).unwrap().sign
     }
 
@@ -666,9 +664,6 @@ mod tests {
         if std::env::var_os("CFSIGN_TEST_CONFIG_STEP").is_some() {
             let mut said = Vec::new();
             let args = sign_args(&[
-                URL,
-                "--now",
-                "2025-12-01T00:00:00Z",
                 "--date-less-than",
                 "2026-01-01T18:00:00",
                 "--key-pair-id",
@@ -706,9 +701,6 @@ mod tests {
     fn config_step_keeps_earlier_warnings_before_its_error() {
         let mut said = Vec::new();
         let args = sign_args(&[
-            URL,
-            "--now",
-            "2025-12-01T00:00:00Z",
             "--ip-address",
             "10.0.0.0/8",
             "--key-pair-id",
@@ -732,9 +724,6 @@ mod tests {
     fn config_step_returns_option_warnings_in_order() {
         let mut said = Vec::new();
         let args = sign_args(&[
-            URL,
-            "--now",
-            "2025-12-01T00:00:00Z",
             "--ip-address",
             "0.0.0.0/0",
             "--key-pair-id",

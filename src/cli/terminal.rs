@@ -162,6 +162,15 @@ pub fn say(said: Vec<Said>) -> Result<()> {
     Ok(())
 }
 
+/// Runs a step that prints nothing, prints what it said ([`say`]), then gives its result:
+/// a step's messages come first, as they arose, and its error (if any) after them.
+pub fn said_first<T>(step: impl FnOnce(&mut Vec<Said>) -> Result<T>) -> Result<T> {
+    let mut said = Vec::new();
+    let result = step(&mut said);
+    say(said)?;
+    result
+}
+
 /// Prints a warning line on stderr, whatever `--strict` says (for warnings already
 /// sorted out by the caller).
 pub fn print_warning(msg: &str) {
