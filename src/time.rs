@@ -285,6 +285,15 @@ pub fn format_utc(seconds: i64) -> String {
         .unwrap_or_else(|| format!("{seconds} (Unix seconds)"))
 }
 
+/// Formats Unix seconds as an HTTP date (RFC 9110, section 5.6.7), for example
+/// `Thu, 01 Jan 2026 18:00:00 GMT`: the form of a cookie's `Expires` attribute. Values
+/// outside chrono's range are shown as the plain number of seconds.
+pub(crate) fn http_date(seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(seconds, 0)
+        .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .unwrap_or_else(|| seconds.to_string())
+}
+
 /// Describes `t` relative to `now` in words: `in 3h 12m`, `2d 4h ago`, `now`.
 pub fn describe_relative(t: i64, now: i64) -> String {
     let diff = t.saturating_sub(now);
@@ -312,6 +321,19 @@ pub fn describe_relative(t: i64, now: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn http_dates_are_rfc_9110_imf_fixdate_in_gmt() {
+        assert_eq!(
+            super::http_date(1_767_290_400),
+            "Thu, 01 Jan 2026 18:00:00 GMT"
+        );
+        assert_eq!(super::http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            super::http_date(super::MAX_TIME),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+    }
 
     #[test]
     fn times_without_offset_are_told_apart() {

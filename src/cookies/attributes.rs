@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::uri::Uri;
 
 /// The latest `Expires` attribute accepted, Unix seconds (9999-12-31T23:59:59Z).
-const MAX_HTTP_DATE: i64 = 253_402_300_799;
+const MAX_HTTP_DATE: i64 = crate::time::MAX_TIME;
 
 /// The attributes sent with each signed cookie \[R18\].
 ///
@@ -130,7 +130,7 @@ impl CookieAttributes {
         }
         if let Some(e) = self.expires {
             out.push_str("; Expires=");
-            out.push_str(&http_date(e));
+            out.push_str(&crate::time::http_date(e));
         }
         if self.secure {
             out.push_str("; Secure");
@@ -140,13 +140,6 @@ impl CookieAttributes {
         }
         out
     }
-}
-
-/// An HTTP date (`Thu, 01 Jan 2026 18:00:00 GMT`) for the `Expires` attribute.
-fn http_date(t: i64) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0)
-        .map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
-        .unwrap_or_else(|| t.to_string())
 }
 
 /// The longest `Max-Age` browsers honour: 400 days (RFC 6265bis); longer is cut to it.
