@@ -28,7 +28,7 @@ use crate::hash::HashAlgorithm;
 use crate::key::{KeyAlgorithm, PrivateKey, PublicKey};
 
 /// Both hash algorithms, in the order CloudFront knows them.
-pub const ALL_HASHES: &[HashAlgorithm] = &[HashAlgorithm::Sha1, HashAlgorithm::Sha256];
+pub(crate) const ALL_HASHES: &[HashAlgorithm] = &[HashAlgorithm::Sha1, HashAlgorithm::Sha256];
 
 /// Something that signs CloudFront policy bytes with the private half of a key pair whose
 /// public key CloudFront trusts.
@@ -114,7 +114,7 @@ pub fn public_key_from_spki_der(der: &[u8], source_name: &str) -> Result<PublicK
 
 /// The DER `DigestInfo` prefix for `hash` (RFC 8017, section 9.2, note 1): the bytes an
 /// RSA token that cannot hash (`CKM_RSA_PKCS`) must be given before the digest.
-pub fn digest_info_prefix(hash: HashAlgorithm) -> &'static [u8] {
+pub(crate) fn digest_info_prefix(hash: HashAlgorithm) -> &'static [u8] {
     match hash {
         HashAlgorithm::Sha1 => &[
             0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,

@@ -34,7 +34,8 @@ pub const KEY_PAIR_ID: &str = SigningParameter::KeyPairId.query_name();
 /// Query parameter: `SHA256` when SHA-256 was used [\[R15\]](crate::rules#r15).
 pub const HASH_ALGORITHM: &str = SigningParameter::HashAlgorithm.query_name();
 /// All the parameters CloudFront reserves for signing, in [`SigningParameter::ALL`] order.
-pub const SIGNING_PARAMETERS: [&str; 5] = [EXPIRES, POLICY, SIGNATURE, KEY_PAIR_ID, HASH_ALGORITHM];
+pub(crate) const SIGNING_PARAMETERS: [&str; 5] =
+    [EXPIRES, POLICY, SIGNATURE, KEY_PAIR_ID, HASH_ALGORITHM];
 /// CloudFront's quota for the length of a request URL, in bytes.
 pub const MAX_URL_LEN: usize = 8_192;
 
