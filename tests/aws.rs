@@ -93,21 +93,7 @@ impl Moto {
 
 /// Signs `url` with `--private-key SOURCE` and returns the signed URL.
 fn sign(moto: &Moto, source: &str, url: &str, extra: &[&str]) -> String {
-    let out = moto
-        .cfsign()
-        .args([
-            url,
-            "--private-key",
-            source,
-            "--key-pair-id",
-            "K2JCJMDEHXQW5F",
-        ])
-        .args(["--now", NOW, "--date-less-than", &EXPIRES.to_string()])
-        .args(extra)
-        .output()
-        .expect("cfsign runs");
-    assert_eq!(out.status.code(), Some(0), "{source}: {}", stderr(&out));
-    stdout(&out).trim_end().to_string()
+    common::sign_with_source(moto.cfsign(), url, source, extra)
 }
 
 /// `cfsign verify` with the public key accepts the URL.

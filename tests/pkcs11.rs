@@ -24,22 +24,9 @@ fn uri(object: &str) -> String {
 }
 
 fn sign(token: &Token, source: &str, extra: &[&str]) -> String {
-    let out = token
-        .cfsign()
-        .env("CFSIGN_PKCS11_PIN", PIN)
-        .args([
-            IMAGE_URL,
-            "--private-key",
-            source,
-            "--key-pair-id",
-            "K2JCJMDEHXQW5F",
-        ])
-        .args(["--now", NOW, "--date-less-than", &EXPIRES.to_string()])
-        .args(extra)
-        .output()
-        .expect("cfsign runs");
-    assert_eq!(out.status.code(), Some(0), "{source}: {}", stderr(&out));
-    stdout(&out).trim_end().to_string()
+    let mut cmd = token.cfsign();
+    cmd.env("CFSIGN_PKCS11_PIN", PIN);
+    common::sign_with_source(cmd, IMAGE_URL, source, extra)
 }
 
 fn pem_signed(file: &str, extra: &[&str]) -> String {

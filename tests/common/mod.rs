@@ -342,3 +342,28 @@ pub fn ecdsa_signatures_verified_and_masked(text: &str, public_key: &Path) -> (S
     }
     (masked, checked)
 }
+
+/// Runs `cmd` (a prepared `cfsign`: a clean environment plus whatever a key source needs)
+/// to sign `url` with `--private-key SOURCE`, the test key pair ID, `--now` [`NOW`] and
+/// the expiry [`EXPIRES`], plus `extra`; asserts exit 0 and returns the signed URL.
+pub fn sign_with_source(
+    mut cmd: assert_cmd::Command,
+    url: &str,
+    source: &str,
+    extra: &[&str],
+) -> String {
+    let out = cmd
+        .args([
+            url,
+            "--private-key",
+            source,
+            "--key-pair-id",
+            "K2JCJMDEHXQW5F",
+        ])
+        .args(["--now", NOW, "--date-less-than", &EXPIRES.to_string()])
+        .args(extra)
+        .output()
+        .expect("cfsign runs");
+    assert_eq!(out.status.code(), Some(0), "{source}: {}", stderr(&out));
+    stdout(&out).trim_end().to_string()
+}
